@@ -1,0 +1,201 @@
+// Package deploy applies a community manifest to its Discord guild and keeps it true.
+//
+// It is the only part of Arrakis that writes to a guild. A deploy reads the live guild
+// (FetchGuild), plans against it with the pure drift package, preflights the plan (the
+// bot's permissions, its place in the role hierarchy, Discord's hard limits and the
+// role-creation budget) before any write, then executes the plan one write at a time:
+// every write carries an X-Audit-Log-Reason, is retried by a bounded retry of its own on
+// 429 and 5xx, and its result is recorded (store.Coordination progress) as it returns so
+// that an interrupted deploy resumes without duplicating anything. The deployment record
+// (store.Shadow) is written last.
+//
+// The same executor serves reconcile (fix drift), prune (delete what the manifest no
+// longer wants) and rollback (deploy an earlier snapshot again as a new version). One
+// deploy per guild runs at a time, across every instance, by a Coordination lease.
+package deploy
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
+
+	"github.com/arrakis-bot/arrakis/drift"
+	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/wizard"
+)
+
+// Config wires a Service. Session, Shadow and Coordination are required.
+type Config struct {
+	// Session is the bot's discordgo session; its Client already points at the configured
+	// REST base URL. The service never changes discordgo's package variables.
+	Session      *discordgo.Session
+	Shadow       store.Shadow
+	Coordination store.Coordination
+	Logger       *zap.Logger // nil: no logging
+
+	// BotName names the bot in sentences for admins ("Arrakis's role must be above …").
+	BotName string
+	// AlertChannel receives deploy reports and drift alerts; empty: the admin's DMs
+	// (deploy reports) or nowhere (scheduled drift alerts are then only logged).
+	AlertChannel string
+	// DriftInterval is how often scheduled drift checks run; 0 turns them off.
+	DriftInterval time.Duration
+
+	// Retry bounds the executor's own retry of 429s and 5xx responses.
+	Retry RetryPolicy
+	// LeaseTTL is how long a deploy lease lasts between renewals (default 30 s).
+	LeaseTTL time.Duration
+	// RoleCreateBudget is how many roles the bot creates in one guild per 48 hours before
+	// preflight refuses a plan (Discord's undocumented limit is about 250; default 200).
+	RoleCreateBudget int
+
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+
+	// afterWrite is a test-only fault-injection hook: it runs after the k-th write (1-based)
+	// returns, once before its result is recorded (recorded=false) and once after; an
+	// error it returns stops the deploy as if the process had died there.
+	afterWrite func(k int, recorded bool) error
+}
+
+// RetryPolicy bounds the executor's own retries. discordgo's unbounded sleep on 429 is
+// turned off per request; the executor waits instead, but never longer than Budget in total
+// for one write, and gives a 5xx at most Attempts5xx attempts.
+type RetryPolicy struct {
+	Budget      time.Duration // total time one write may spend waiting for rate limits (default 30 s)
+	Attempts5xx int           // attempts for a write answered 5xx (default 4)
+	BaseBackoff time.Duration // first 5xx backoff, doubled each time, with jitter (default 250 ms)
+}
+
+// Service deploys manifests, reports drift and fixes it. Safe for concurrent use.
+type Service struct {
+	cfg    Config
+	dg     *discordgo.Session
+	client *http.Client // the session's client with rate-limit headers of 429s kept from discordgo
+	log    *zap.Logger
+
+	mu        sync.Mutex
+	botUserID string // cached from State or @me
+}
+
+// New returns a Service for cfg, filling defaults.
+func New(cfg Config) *Service {
+	if cfg.BotName == "" {
+		cfg.BotName = "Arrakis"
+	}
+	if cfg.Retry.Budget <= 0 {
+		cfg.Retry.Budget = 30 * time.Second
+	}
+	if cfg.Retry.Attempts5xx <= 0 {
+		cfg.Retry.Attempts5xx = 4
+	}
+	if cfg.Retry.BaseBackoff <= 0 {
+		cfg.Retry.BaseBackoff = 250 * time.Millisecond
+	}
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = 30 * time.Second
+	}
+	if cfg.RoleCreateBudget <= 0 {
+		cfg.RoleCreateBudget = 200
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = zap.NewNop()
+	}
+	s := &Service{cfg: cfg, dg: cfg.Session, log: log}
+	if s.dg != nil {
+		s.client = guardClient(s.dg.Client)
+	}
+	return s
+}
+
+// Request asks for one deploy of a manifest to a guild.
+type Request struct {
+	GuildID  string
+	Manifest *wizard.Manifest
+	// By is who asked (a Discord user id or "cli:<user>"), recorded in the snapshot,
+	// the deployment record and the audit log reason.
+	By string
+	// Reason is why the snapshot is made; empty means initial for a first deploy and
+	// update otherwise.
+	Reason store.Reason
+	// Prune also deletes managed resources the manifest no longer wants. Prune is a
+	// separate, confirmed action: callers set it only after the admin said yes.
+	Prune bool
+	// OnProgress, when set, is called after every recorded step (from the deploy's
+	// goroutine; it must not block for long).
+	OnProgress func(store.DeployProgress)
+	// ApplicationID and InteractionToken are copied into the progress record so that the
+	// bot can edit the wizard message while the token is valid.
+	ApplicationID    string
+	InteractionToken string
+}
+
+// Result says what a deploy did.
+type Result struct {
+	GuildID    string              `json:"guildId"`
+	SnapshotID string              `json:"snapshotId"`
+	Version    int                 `json:"version"`
+	Reused     bool                `json:"reused"` // the newest snapshot already had this manifest
+	Status     wizard.DeployStatus `json:"status"`
+	Writes     int                 `json:"writes"` // Discord write calls made by this run
+	// Done and Remaining are the plan's operations that were and were not carried out.
+	Done      []drift.Op         `json:"done"`
+	Remaining []drift.Op         `json:"remaining"`
+	Resources wizard.ResourceMap `json:"resources"`
+	// CreatedRoles and CreatedChannels are the ids this run created.
+	CreatedRoles    []string `json:"createdRoles,omitempty"`
+	CreatedChannels []string `json:"createdChannels,omitempty"`
+	// Report is the final report for admins, with <@&id> and <#id> mentions.
+	Report string `json:"report"`
+}
+
+// Review is a plan checked against the live guild, with no write made.
+type Review struct {
+	GuildID  string           `json:"guildId"`
+	Manifest *wizard.Manifest `json:"manifest"`
+	Guild    drift.Guild      `json:"guild"`
+	// Shadow is the last deployed snapshot (nil when nothing was deployed yet); Desired the
+	// newest snapshot (nil when none).
+	Shadow  *store.Snapshot `json:"shadow,omitempty"`
+	Desired *store.Snapshot `json:"desired,omitempty"`
+	Plan    []drift.Op      `json:"plan"`
+	Report  drift.Report    `json:"report"`
+	// Problems are the preflight failures, each a sentence naming the fix. A review with
+	// problems must not be deployed.
+	Problems []string `json:"problems,omitempty"`
+}
+
+// OK reports whether the plan passed preflight.
+func (r *Review) OK() bool { return len(r.Problems) == 0 }
+
+// DriftView is what /drift and `arrakis drift` show: the report of desired vs shadow vs
+// live, the snapshots it was made from, the live guild, and the plan that would fix it.
+type DriftView struct {
+	GuildID string          `json:"guildId"`
+	Report  drift.Report    `json:"report"`
+	Desired *store.Snapshot `json:"desired"`
+	Shadow  *store.Snapshot `json:"shadow,omitempty"`
+	Guild   drift.Guild     `json:"guild"`
+	Plan    []drift.Op      `json:"plan"`
+	// PrunePlan deletes the _extra resources; shown only for a confirmed prune.
+	PrunePlan []drift.Op `json:"prunePlan,omitempty"`
+}
+
+// HistoryEntry is one snapshot as `arrakis history` lists it.
+type HistoryEntry struct {
+	Meta     store.SnapshotMeta `json:"meta"`
+	Deployed *store.Deployment  `json:"deployed,omitempty"`
+}
+
+// Progress is the guild's latest deploy progress (store.CodeNotFound when none).
+func (s *Service) Progress(ctx context.Context, guildID string) (*store.DeployProgress, error) {
+	return s.cfg.Coordination.Progress(ctx, guildID)
+}
