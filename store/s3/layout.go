@@ -1,0 +1,106 @@
+package s3
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/wizard"
+)
+
+// rootPrefix is where all shadow state lives in the bucket; probePrefix is where Check
+// writes its throw-away objects.
+const (
+	rootPrefix  = "shadow-state/"
+	probePrefix = rootPrefix + ".probe/"
+)
+
+func communityPrefix(cid string) string   { return rootPrefix + cid + "/" }
+func latestKey(cid string) string         { return communityPrefix(cid) + "latest.json" }
+func metadataPrefix(cid string) string    { return communityPrefix(cid) + "metadata/" }
+func deploymentsPrefix(cid string) string { return communityPrefix(cid) + "deployments/" }
+func metadataKey(cid string, v int) string {
+	return metadataPrefix(cid) + store.SnapshotID(v) + ".json"
+}
+func deploymentKey(cid string, v int) string {
+	return deploymentsPrefix(cid) + store.SnapshotID(v) + ".json"
+}
+func manifestKey(cid, sum string) string { return communityPrefix(cid) + "manifests/" + sum + ".json" }
+
+// checkCommunity keeps community ids to what a guild id can be, so an id can never climb
+// out of its prefix or collide with another community's.
+func checkCommunity(op, cid string) error {
+	if cid == "" || len(cid) > 64 {
+		return &store.Error{Code: store.CodeInvalid, Op: op, Err: fmt.Errorf("community id %q must be 1–64 characters", cid)}
+	}
+	for _, r := range cid {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_') {
+			return &store.Error{Code: store.CodeInvalid, Op: op, Err: fmt.Errorf("community id %q may hold only letters, digits, '-' and '_'", cid)}
+		}
+	}
+	return nil
+}
+
+// parseID turns "v00000042" into 42.
+func parseID(id string) (int, bool) {
+	digits, ok := strings.CutPrefix(id, "v")
+	if !ok || len(digits) < 8 {
+		return 0, false
+	}
+	v, err := strconv.Atoi(digits)
+	if err != nil || v < 1 || store.SnapshotID(v) != id {
+		return 0, false
+	}
+	return v, true
+}
+
+// versionOfKey parses the version out of ".../metadata/v00000042.json" under prefix.
+func versionOfKey(prefix, key string) (int, bool) {
+	name, ok := strings.CutPrefix(key, prefix)
+	if !ok {
+		return 0, false
+	}
+	id, ok := strings.CutSuffix(name, ".json")
+	if !ok {
+		return 0, false
+	}
+	return parseID(id)
+}
+
+// manifestBody is the canonical JSON of m and its SHA-256 (hex).
+func manifestBody(m *wizard.Manifest) ([]byte, string, error) {
+	body, err := canonicalJSON(m)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(body)
+	return body, hex.EncodeToString(sum[:]), nil
+}
+
+// canonicalJSON is a stand-in for wizard's CanonicalJSON until it lands: struct field order,
+// no HTML escaping, no trailing newline.
+func canonicalJSON(m *wizard.Manifest) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("encode manifest: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// latestHint is the body of latest.json.
+type latestHint struct {
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+}
