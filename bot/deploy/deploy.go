@@ -111,7 +111,7 @@ func New(cfg Config) *Service {
 	}
 	s := &Service{cfg: cfg, dg: cfg.Session, log: log}
 	if s.dg != nil {
-		s.client = guardClient(s.dg.Client)
+		s.client = guardClient(s.dg.Client, cfg.Retry.Budget)
 	}
 	return s
 }

@@ -3,29 +3,9 @@ package deploy
 import (
 	"context"
 	"errors"
-	"net/http"
 
-	"github.com/arrakis-bot/arrakis/drift"
 	"github.com/arrakis-bot/arrakis/store"
-	"github.com/arrakis-bot/arrakis/wizard"
 )
-
-// FetchGuild reads the live roles, channels and the bot's own role of a guild.
-func (s *Service) FetchGuild(ctx context.Context, guildID string) (drift.Guild, error) {
-	return drift.Guild{}, errNotImplemented
-}
-
-// Review plans m against the live guild and preflights the plan; it makes no write.
-func (s *Service) Review(ctx context.Context, guildID string, m *wizard.Manifest) (*Review, error) {
-	return nil, errNotImplemented
-}
-
-// Deploy takes the guild's deploy lease, saves the manifest as a snapshot (reusing the
-// newest when it has the same SHA-256), executes the plan and records the deployment.
-// A second concurrent deploy of the guild gets an *Error with CodeRunning.
-func (s *Service) Deploy(ctx context.Context, req Request) (*Result, error) {
-	return nil, errNotImplemented
-}
 
 // Drift compares the desired manifest, the shadow and the live guild.
 func (s *Service) Drift(ctx context.Context, guildID string) (*DriftView, error) {
@@ -79,5 +59,3 @@ func UserMessage(err error) string {
 	}
 	return "Something went wrong on our side; the details are in the bot's log. Try again in a minute."
 }
-
-func guardClient(c *http.Client) *http.Client { return c }

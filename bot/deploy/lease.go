@@ -1,0 +1,92 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/arrakis-bot/arrakis/store"
+)
+
+func leaseName(guildID string) string { return "deploy:" + guildID }
+
+// errLeaseLost stops a deploy whose lease another instance took over after it expired.
+var errLeaseLost = errors.New("the deploy lease was lost")
+
+// lock takes the guild's deploy lease and keeps renewing it until unlock is called. The
+// returned context ends when the lease is lost, so no write is made without it.
+func (s *Service) lock(ctx context.Context, guildID string) (context.Context, func(), error) {
+	lease, err := s.cfg.Coordination.AcquireLease(ctx, leaseName(guildID), s.cfg.LeaseTTL)
+	if store.IsCode(err, store.CodeLeaseHeld) {
+		e := &Error{Code: CodeRunning, Err: err}
+		if p, perr := s.cfg.Coordination.Progress(ctx, guildID); perr == nil && p != nil {
+			e.HeldBy, e.Since = p.StartedBy, p.StartedAt
+		}
+		e.Message = "A deploy is already running for this server"
+		if e.HeldBy != "" {
+			e.Message += fmt.Sprintf(" (started by %s)", mentionUser(e.HeldBy))
+		}
+		e.Message += "; wait for it to finish and check /setup for its progress."
+		return nil, nil, e
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("take the deploy lease of guild %s: %w", guildID, err)
+	}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(s.cfg.LeaseTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-runCtx.Done():
+				return
+			case <-t.C:
+				if err := s.cfg.Coordination.RenewLease(runCtx, lease, s.cfg.LeaseTTL); err != nil {
+					if store.IsCode(err, store.CodeLeaseLost) {
+						s.log.Warn("deploy lease lost; stopping the deploy")
+						cancel(errLeaseLost)
+						return
+					}
+					// A blip of the coordination store: try again at the next tick, while
+					// the lease has not expired yet.
+					s.log.Warn("renew deploy lease failed")
+				}
+			}
+		}
+	}()
+	unlock := func() {
+		close(done)
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer rcancel()
+		if err := s.cfg.Coordination.ReleaseLease(rctx, lease); err != nil && !store.IsCode(err, store.CodeLeaseLost) {
+			s.log.Warn("release deploy lease failed")
+		}
+		cancel(nil)
+	}
+	return runCtx, unlock, nil
+}
+
+// mentionUser shows who started something: a mention for a Discord user id, the name as
+// it is otherwise (the CLI records "cli:<user>").
+func mentionUser(by string) string {
+	if isSnowflake(by) {
+		return "<@" + by + ">"
+	}
+	return by
+}
+
+func isSnowflake(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,118 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/arrakis-bot/arrakis/drift"
+)
+
+// report is the final report of a completed deploy, with mentions of what it made.
+func (s *Service) report(result *Result, r *run) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Deployed %s to this server", result.SnapshotID)
+	if len(result.Done) == 0 {
+		b.WriteString(": it already matched, nothing had to change.")
+		return b.String()
+	}
+	fmt.Fprintf(&b, " with %d change%s.", len(result.Done), plural(len(result.Done)))
+	if len(result.CreatedRoles) > 0 {
+		b.WriteString("\nRoles made: ")
+		b.WriteString(mentions("<@&", result.CreatedRoles))
+	}
+	if len(result.CreatedChannels) > 0 {
+		b.WriteString("\nChannels made: ")
+		b.WriteString(mentions("<#", result.CreatedChannels))
+	}
+	if n := countKinds(result.Done, drift.OpUpdateRole, drift.OpUpdateChannel, drift.OpSetOverwrite, drift.OpReorderRoles, drift.OpReorderChannel); n > 0 {
+		fmt.Fprintf(&b, "\nUpdated: %d.", n)
+	}
+	if n := countKinds(result.Done, drift.OpDeleteRole, drift.OpDeleteChannel); n > 0 {
+		fmt.Fprintf(&b, "\nDeleted: %d.", n)
+	}
+	return b.String()
+}
+
+// summary says what a stopped deploy did and what it did not.
+func summary(result *Result) string {
+	return fmt.Sprintf("Done: %d change%s (%d role%s and %d channel%s made); not done: %d.",
+		len(result.Done), plural(len(result.Done)),
+		len(result.CreatedRoles), plural(len(result.CreatedRoles)),
+		len(result.CreatedChannels), plural(len(result.CreatedChannels)),
+		len(result.Remaining))
+}
+
+func countKinds(ops []drift.Op, kinds ...drift.OpKind) int {
+	n := 0
+	for _, op := range ops {
+		for _, k := range kinds {
+			if op.Kind == k {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func mentions(prefix string, ids []string) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = prefix + id + ">"
+	}
+	return strings.Join(parts, " ")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func joinSentences(ss []string) string { return strings.Join(ss, " ") }
+
+// notify posts a message to the alert channel, or to the admin's DMs when there is none
+// (and the admin is a Discord user). Mentions render but ping nobody. Best effort: a
+// failure is logged, never returned, since the deploy itself is done.
+func (s *Service) notify(ctx context.Context, by, text string) {
+	if s.dg == nil || text == "" {
+		return
+	}
+	channel := s.cfg.AlertChannel
+	if channel == "" {
+		if !isSnowflake(by) {
+			return
+		}
+		var dm *discordgo.Channel
+		err := s.withRateLimitRetry(ctx, func() (err error) {
+			dm, err = s.dg.UserChannelCreate(by, s.requestOptions(ctx)...)
+			return err
+		})
+		if err != nil {
+			s.log.Warn("open DM for deploy report failed")
+			return
+		}
+		channel = dm.ID
+	}
+	s.post(ctx, channel, text)
+}
+
+func (s *Service) post(ctx context.Context, channelID, text string) {
+	if len(text) > 2000 {
+		text = text[:1990] + "…"
+		for !utf8Valid(text) {
+			text = text[:len(text)-1]
+		}
+	}
+	msg := &discordgo.MessageSend{Content: text, AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}
+	err := s.withRateLimitRetry(ctx, func() error {
+		_, err := s.dg.ChannelMessageSendComplex(channelID, msg, s.requestOptions(ctx)...)
+		return err
+	})
+	if err != nil {
+		s.log.Warn("post report failed")
+	}
+}

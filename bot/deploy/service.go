@@ -1,0 +1,338 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/arrakis-bot/arrakis/drift"
+	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/wizard"
+)
+
+// state is what a deploy or a review starts from: the snapshots, the live guild, the
+// ResourceMap (the shadow's, or the one an interrupted deploy recorded) and the plan.
+type state struct {
+	latest   *store.Snapshot // newest snapshot (desired), nil when none
+	deployed *store.Snapshot // newest deployed snapshot (shadow), nil when none
+	progress *store.DeployProgress
+	resuming bool // progress is of a deploy that did not complete
+	live     *live
+	shadow   *drift.Shadow // what Plan and Compare get: the shadow with the resume map
+	res      wizard.ResourceMap
+	plan     []drift.Op
+}
+
+// load reads the snapshots, the progress and the live guild, and plans m against them.
+func (s *Service) load(ctx context.Context, guildID string, m *wizard.Manifest, prune bool) (*state, error) {
+	st := &state{}
+	var err error
+	if st.latest, err = s.optional(s.cfg.Shadow.Latest(ctx, guildID)); err != nil {
+		return nil, fmt.Errorf("read the newest snapshot of guild %s: %w", guildID, err)
+	}
+	if st.deployed, err = s.optional(s.cfg.Shadow.LatestDeployed(ctx, guildID)); err != nil {
+		return nil, fmt.Errorf("read the deployed snapshot of guild %s: %w", guildID, err)
+	}
+	p, err := s.cfg.Coordination.Progress(ctx, guildID)
+	switch {
+	case store.IsCode(err, store.CodeNotFound):
+	case err != nil:
+		return nil, fmt.Errorf("read the deploy progress of guild %s: %w", guildID, err)
+	default:
+		st.progress = p
+	}
+	if st.live, err = s.fetch(ctx, guildID); err != nil {
+		return nil, err
+	}
+	st.shadow = s.shadowFor(st, m)
+	st.res = drift.Resources(m, st.shadow, st.live.Guild)
+	st.plan = drift.Plan(m, st.shadow, st.live.Guild, drift.Options{Prune: prune})
+	return st, nil
+}
+
+// shadowFor is the shadow that Plan and Compare see. A deploy that did not complete has
+// recorded the ResourceMap of what it made so far; that map replaces the shadow's, so a
+// resumed deploy recognises its own resources by id, and the ones it made but had not
+// recorded yet by name, type and parent among the rest.
+func (s *Service) shadowFor(st *state, m *wizard.Manifest) *drift.Shadow {
+	var sh *drift.Shadow
+	if st.deployed != nil {
+		sh = &drift.Shadow{Manifest: st.deployed.Manifest, Resources: wizard.NewResourceMap()}
+		if st.deployed.Deployment != nil {
+			sh.Resources = st.deployed.Deployment.Resources.Clone()
+		}
+	}
+	if p := st.progress; p != nil && p.Status != wizard.DeployCompleted && (len(p.Resources.Roles) > 0 || len(p.Resources.Channels) > 0) {
+		st.resuming = true
+		if sh == nil {
+			sh = &drift.Shadow{Manifest: m}
+		}
+		sh.Resources = p.Resources.Clone()
+	}
+	if sh != nil {
+		if sh.Resources.Roles == nil {
+			sh.Resources.Roles = map[string]string{}
+		}
+		if sh.Resources.Channels == nil {
+			sh.Resources.Channels = map[string]string{}
+		}
+	}
+	return sh
+}
+
+// optional turns CodeNotFound into a nil snapshot.
+func (s *Service) optional(snap *store.Snapshot, err error) (*store.Snapshot, error) {
+	if store.IsCode(err, store.CodeNotFound) {
+		return nil, nil
+	}
+	return snap, err
+}
+
+// Review plans m against the live guild and preflights the plan; it makes no write.
+func (s *Service) Review(ctx context.Context, guildID string, m *wizard.Manifest) (*Review, error) {
+	if m == nil {
+		return nil, &Error{Code: CodeInvalid, Message: "There is no manifest to review; finish /setup first."}
+	}
+	st, err := s.load(ctx, guildID, m, false)
+	if err != nil {
+		return nil, err
+	}
+	return &Review{
+		GuildID: guildID, Manifest: m, Guild: st.live.Guild,
+		Shadow: st.deployed, Desired: st.latest,
+		Plan:     st.plan,
+		Report:   drift.Compare(m, st.shadow, st.live.Guild),
+		Problems: s.preflight(st.live, m, st.plan, st.res),
+	}, nil
+}
+
+// Deploy takes the guild's deploy lease, preflights the plan, saves the manifest as a
+// snapshot (reusing the newest when it has the same SHA-256 and is not deployed yet),
+// executes the plan and records the deployment last. Re-deploying an unchanged manifest
+// to an unchanged guild makes no write and no version. A second concurrent deploy of the
+// guild gets an *Error with CodeRunning; a deploy that stops part-way returns an *Error
+// whose Result lists what was done and what was not, and running it again resumes it.
+func (s *Service) Deploy(ctx context.Context, req Request) (*Result, error) {
+	if req.Manifest == nil {
+		return nil, &Error{Code: CodeInvalid, Message: "There is no manifest to deploy; finish /setup first."}
+	}
+	runCtx, unlock, err := s.lock(ctx, req.GuildID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	res, err := s.deployLocked(runCtx, req)
+	if err != nil && errors.Is(context.Cause(runCtx), errLeaseLost) {
+		err = &Error{Code: CodeInterrupted, Err: err, Result: resultOf(err),
+			Message: "The deploy stopped because another instance took its lease over; run it again to continue where it stopped."}
+	}
+	return res, err
+}
+
+func resultOf(err error) *Result {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Result
+	}
+	return nil
+}
+
+func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error) {
+	m, guildID := req.Manifest, req.GuildID
+	sha, err := manifestSHA(m)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.load(ctx, guildID, m, req.Prune)
+	if err != nil {
+		return nil, err
+	}
+	// Which snapshot this deploy is: the newest when it holds this manifest and was not
+	// deployed yet (a retry or resume), nothing at all when it was deployed and the guild
+	// still matches, else a new version.
+	var snap *store.SnapshotMeta
+	latestDeployed := st.latest != nil && st.deployed != nil && st.latest.Meta.ID == st.deployed.Meta.ID
+	if st.latest != nil && st.latest.Meta.ManifestSHA256 == sha {
+		if !latestDeployed {
+			meta := st.latest.Meta
+			snap = &meta
+		} else if len(st.plan) == 0 {
+			return s.unchanged(ctx, req, st)
+		}
+	}
+	if problems := s.preflight(st.live, m, st.plan, st.res); len(problems) > 0 {
+		return nil, &Error{Code: CodePreflight, Problems: problems,
+			Message: "The deploy did not start: " + joinSentences(problems)}
+	}
+	reused := snap != nil
+	if snap == nil {
+		reason := req.Reason
+		if reason == "" {
+			switch {
+			case st.latest == nil:
+				reason = store.ReasonInitial
+			case st.latest.Meta.ManifestSHA256 == sha:
+				reason = store.ReasonReconcile
+			default:
+				reason = store.ReasonUpdate
+			}
+		}
+		meta, err := s.cfg.Shadow.Save(ctx, m, store.SnapshotMeta{CommunityID: guildID, GuildID: guildID, CreatedBy: req.By, Reason: reason})
+		if err != nil {
+			return nil, fmt.Errorf("save the snapshot of guild %s: %w", guildID, err)
+		}
+		snap = &meta
+	}
+	r := &run{
+		s: s, guildID: guildID, manifest: m, live: st.live, res: st.res.Clone(), onProg: req.OnProgress,
+		audit: fmt.Sprintf("%s deploy %s by %s", s.cfg.BotName, snap.ID, req.By),
+		progress: &store.DeployProgress{
+			GuildID: guildID, SnapshotID: snap.ID, Status: wizard.DeployPending,
+			StartedBy: req.By, StartedAt: s.cfg.Now(),
+			ApplicationID: req.ApplicationID, InteractionToken: req.InteractionToken,
+		},
+	}
+	if st.resuming && st.progress.SnapshotID == snap.ID {
+		r.progress.Writes = st.progress.Writes // the deployment record counts every write
+	}
+	r.setTotals(st.plan)
+	if err := r.saveProgress(ctx); err != nil {
+		return nil, err
+	}
+	result := &Result{GuildID: guildID, SnapshotID: snap.ID, Version: snap.Version, Reused: reused}
+
+	plan := st.plan
+	for attempt := 1; ; attempt++ {
+		n, err := r.execute(ctx, plan)
+		if err == nil {
+			break
+		}
+		var crash *crashError
+		if !errors.As(err, &crash) && isServerError(err) && attempt < s.cfg.Retry.Attempts5xx {
+			// The write may or may not have been applied: read the guild again and plan
+			// what is left, recognising by name what the failed write made.
+			s.log.Info("deploy write failed with a server error; re-reading the guild")
+			if serr := sleep(ctx, s.backoff(attempt)); serr == nil {
+				if plan, err = s.replan(ctx, r, req.Prune); err == nil {
+					continue
+				}
+			}
+		}
+		return nil, s.fail(ctx, r, result, plan[min(n, len(plan)):], err)
+	}
+
+	result.Resources = r.res.Clone()
+	dep := store.Deployment{
+		SnapshotID: snap.ID, DeployedAt: s.cfg.Now(), DeployedBy: req.By,
+		Result: string(wizard.DeployCompleted), Writes: r.progress.Writes, Resources: r.res.Clone(),
+	}
+	if err := s.cfg.Shadow.RecordDeployment(ctx, guildID, snap.ID, dep); err != nil && !store.IsCode(err, store.CodeAlreadyExists) {
+		return nil, s.fail(ctx, r, result, nil, fmt.Errorf("record the deployment of %s: %w", snap.ID, err))
+	}
+	r.progress.Status = wizard.DeployCompleted
+	r.progress.Error = ""
+	if err := r.saveProgress(ctx); err != nil {
+		s.log.Warn("save completed deploy progress failed")
+	}
+	s.fillResult(result, r, nil)
+	result.Report = s.report(result, r)
+	s.notify(ctx, req.By, result.Report)
+	return result, nil
+}
+
+// unchanged answers a deploy of the manifest that is already deployed to a guild that
+// still matches it: no write, no version.
+func (s *Service) unchanged(ctx context.Context, req Request, st *state) (*Result, error) {
+	meta := st.latest.Meta
+	res := st.res.Clone()
+	r := &run{s: s, guildID: req.GuildID, res: res, onProg: req.OnProgress, progress: &store.DeployProgress{
+		GuildID: req.GuildID, SnapshotID: meta.ID, Status: wizard.DeployCompleted,
+		StartedBy: req.By, StartedAt: s.cfg.Now(), Resources: res,
+	}}
+	if err := r.saveProgress(ctx); err != nil {
+		return nil, err
+	}
+	result := &Result{GuildID: req.GuildID, SnapshotID: meta.ID, Version: meta.Version, Reused: true,
+		Status: wizard.DeployCompleted, Resources: res, Done: []drift.Op{}, Remaining: []drift.Op{}}
+	result.Report = fmt.Sprintf("Nothing to do: the server already matches %s.", meta.ID)
+	return result, nil
+}
+
+// replan reads the guild again and plans what is left of r's deploy.
+func (s *Service) replan(ctx context.Context, r *run, prune bool) ([]drift.Op, error) {
+	l, err := s.fetch(ctx, r.guildID)
+	if err != nil {
+		return nil, err
+	}
+	sh := &drift.Shadow{Manifest: r.manifest, Resources: r.res.Clone()}
+	r.live = l
+	r.res = drift.Resources(r.manifest, sh, l.Guild)
+	plan := drift.Plan(r.manifest, sh, l.Guild, drift.Options{Prune: prune})
+	r.setTotals(append(append([]drift.Op{}, r.done...), plan...))
+	return plan, nil
+}
+
+func (r *run) setTotals(ops []drift.Op) {
+	p := r.progress
+	p.Total, p.RolesTotal, p.ChannelsTotal = len(ops), 0, 0
+	for _, op := range ops {
+		if isRoleOp(op) {
+			p.RolesTotal++
+		} else {
+			p.ChannelsTotal++
+		}
+	}
+}
+
+// fail records a stopped deploy (unless the test hook simulated a crash) and returns the
+// error that says what was done and what was not.
+func (s *Service) fail(ctx context.Context, r *run, result *Result, remaining []drift.Op, cause error) error {
+	s.fillResult(result, r, remaining)
+	result.Status = wizard.DeployFailed
+	e := &Error{Code: CodeDiscord, Err: cause, Result: result}
+	var rl *rateLimitedError
+	var crash *crashError
+	switch {
+	case errors.As(cause, &crash):
+		e.Code = CodeInterrupted
+	case errors.As(cause, &rl):
+		e.Code = CodeRateLimited
+		e.Message = fmt.Sprintf("Discord is rate limiting %s (it asked to wait %s).", s.cfg.BotName, rl.RetryAfter.Round(1e9))
+	case errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded):
+		e.Code = CodeInterrupted
+		e.Message = "The deploy was stopped before it finished."
+	case isNoAccess(cause):
+		e.Code = CodeNoAccess
+		e.Message = fmt.Sprintf("%s lost access to this server during the deploy.", s.cfg.BotName)
+	default:
+		if status, code := restStatus(cause); code == 50013 || status == 403 {
+			e.Message = fmt.Sprintf("Discord refused a change because %s is missing a permission; check its role in Server Settings → Roles.", s.cfg.BotName)
+		} else {
+			e.Message = "Discord did not accept a change."
+		}
+	}
+	e.Message += " " + summary(result) + " Run the deploy again to continue where it stopped."
+	if e.Code == CodeInterrupted && errors.As(cause, &crash) {
+		return e // a simulated crash records nothing more
+	}
+	r.progress.Status = wizard.DeployFailed
+	r.progress.Error = e.Message
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5e9)
+	defer cancel()
+	if err := r.saveProgress(sctx); err != nil {
+		s.log.Warn("save failed deploy progress failed")
+	}
+	result.Report = e.Message
+	s.notify(sctx, r.progress.StartedBy, e.Message)
+	return e
+}
+
+func (s *Service) fillResult(result *Result, r *run, remaining []drift.Op) {
+	result.Status = r.progress.Status
+	result.Writes = r.writes
+	result.Done = append([]drift.Op{}, r.done...)
+	result.Remaining = append([]drift.Op{}, remaining...)
+	result.Resources = r.res.Clone()
+	result.CreatedRoles = append([]string(nil), r.createdRoles...)
+	result.CreatedChannels = append([]string(nil), r.createdChannels...)
+}
