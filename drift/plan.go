@@ -34,6 +34,17 @@ type Op struct {
 	// Overwrites are the channel's desired overwrites for create_channel, update_channel
 	// and set_overwrite; subjects are wizard.SubjectEveryone, wizard.SubjectBot or tier ids.
 	Overwrites []wizard.Overwrite `json:"overwrites,omitempty"`
+	// RemoveOverwrites lists the Discord ids (role or member) of live overwrites on
+	// managed subjects that update_channel removes: @everyone, the bot, tier roles, or
+	// roles the bot made that the manifest no longer wants. Overwrites of any other
+	// subject (a moderator role) are never named here and must be kept; MergeOverwrites
+	// computes the resulting list.
+	RemoveOverwrites []string `json:"removeOverwrites,omitempty"`
+	// ParentName is the parent category's name, for people (create_channel,
+	// reorder_channels).
+	ParentName string `json:"parentName,omitempty"`
+	// OrderNames are the names matching Order, for people.
+	OrderNames []string `json:"orderNames,omitempty"`
 	// Subject is the one overwrite that set_overwrite writes.
 	Subject string `json:"subject,omitempty"`
 	// Order lists tier ids (reorder_roles, lowest first) or channel keys (reorder_channels).
