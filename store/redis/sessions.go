@@ -1,0 +1,425 @@
+// Package redis keeps Arrakis's wizard sessions and coordination state (leases, once-only
+// marks, deploy progress) in Redis through go-redis v9's UniversalClient, so a single node,
+// Sentinel or a Cluster all work. See keys.go for the key layout and codec.go for how a
+// session is stored.
+//
+// Round trips per operation (after warm-up): Create, Get, GetByGuild, Validate, Update,
+// Transition, TakeOver, BindIP, Delete, Refresh and ExistsForGuild are one each. The
+// created / completed / cancelled counters are sent afterwards by a background goroutine
+// (counters.go): they live in other Cluster slots and are best effort.
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/wizard"
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// Options configure a Sessions store.
+type Options struct {
+	// TTL is how long an untouched session lives; store.DefaultSessionTTL when zero.
+	// It slides: every read for use and every write sets it again.
+	TTL time.Duration
+	// Now stamps createdAt, updatedAt and ownerAt; time.Now when nil. Expiry is Redis's.
+	Now func() time.Time
+}
+
+// Sessions is store.Sessions on Redis. It does not own the client: Close stops the
+// background counter updates, and the caller closes the client.
+type Sessions struct {
+	c        goredis.UniversalClient
+	ttl      time.Duration
+	now      func() time.Time
+	counters *counters
+	closed   atomic.Bool
+}
+
+var _ store.Sessions = (*Sessions)(nil)
+
+// NewSessions returns a session store on c. It does no I/O; see Preload.
+func NewSessions(c goredis.UniversalClient, o Options) *Sessions {
+	if o.TTL <= 0 {
+		o.TTL = store.DefaultSessionTTL
+	}
+	if o.TTL < time.Millisecond {
+		o.TTL = time.Millisecond
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Sessions{c: c, ttl: o.TTL, now: o.Now, counters: newCounters(c)}
+}
+
+// Preload loads the session scripts on every master, so that even the first write after a
+// start is a single EVALSHA. Optional: without it the first use of each script on each node
+// costs one extra round trip (EVALSHA answered NOSCRIPT, then EVAL).
+func (s *Sessions) Preload(ctx context.Context) error {
+	load := func(ctx context.Context, c goredis.Scripter) error {
+		for _, sc := range sessionScripts {
+			if err := sc.Load(ctx, c).Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var err error
+	if cc, ok := s.c.(*goredis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *goredis.Client) error { return load(ctx, c) })
+	} else {
+		err = load(ctx, s.c)
+	}
+	return wrap("preload session scripts", "", err)
+}
+
+func (s *Sessions) clock() time.Time { return s.now().UTC().Round(0) }
+
+func (s *Sessions) ttlMillis() int64 { return s.ttl.Milliseconds() }
+
+func (s *Sessions) open(op string) error {
+	if s.closed.Load() {
+		return &store.Error{Code: store.CodeUnavailable, Op: op, Err: errors.New("the session store is closed")}
+	}
+	return nil
+}
+
+// Create implements store.Sessions. SET NX GET (Redis ≥ 7.0) either stores the new session or
+// answers the one already there, in one round trip and without changing it.
+func (s *Sessions) Create(ctx context.Context, guildID, ownerID, ownerName string) (*wizard.Session, bool, error) {
+	const op = "create session"
+	if err := s.open(op); err != nil {
+		return nil, false, err
+	}
+	if !isSnowflake(guildID) {
+		return nil, false, invalid(op, fmt.Errorf("guild id %q is not a Discord id", guildID))
+	}
+	if ownerID == "" {
+		return nil, false, invalid(op, errors.New("a session needs an owner"))
+	}
+	key := sessionKey(guildID)
+	sess := wizard.NewSession(guildID, ownerID, ownerName, s.clock())
+	raw, err := encodeSession(sess)
+	if err != nil {
+		return nil, false, internal(op, key, err)
+	}
+	old, err := s.c.SetArgs(ctx, key, raw, goredis.SetArgs{Mode: "NX", TTL: s.ttl, Get: true}).Result()
+	if errors.Is(err, goredis.Nil) {
+		s.counters.add(counterCreated)
+		return sess, false, nil
+	}
+	if err != nil {
+		return nil, false, wrap(op, key, err)
+	}
+	existing, err := decodeSession(op, key, old)
+	if err != nil {
+		return nil, false, err
+	}
+	return existing, true, nil
+}
+
+// Get implements store.Sessions: GETEX reads and extends the TTL in one round trip.
+func (s *Sessions) Get(ctx context.Context, id string) (*wizard.Session, error) {
+	const op = "get session"
+	if err := s.open(op); err != nil {
+		return nil, err
+	}
+	key, _, ok := sessionKeyOfID(id)
+	if !ok {
+		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
+	}
+	return s.getByKey(ctx, op, key, id)
+}
+
+// GetByGuild implements store.Sessions.
+func (s *Sessions) GetByGuild(ctx context.Context, guildID string) (*wizard.Session, error) {
+	const op = "get session by guild"
+	if err := s.open(op); err != nil {
+		return nil, err
+	}
+	if !isSnowflake(guildID) {
+		return nil, notFound(op, "", fmt.Errorf("guild id %q is not a Discord id", guildID))
+	}
+	return s.getByKey(ctx, op, sessionKey(guildID), "")
+}
+
+// getByKey reads the session under key; when id is not empty it must be that session.
+func (s *Sessions) getByKey(ctx context.Context, op, key, id string) (*wizard.Session, error) {
+	raw, err := s.c.GetEx(ctx, key, s.ttl).Result()
+	if errors.Is(err, goredis.Nil) {
+		if id == "" {
+			return nil, notFound(op, key, errors.New("the guild has no wizard session"))
+		}
+		return nil, expired(op, key)
+	}
+	if err != nil {
+		return nil, wrap(op, key, err)
+	}
+	sess, err := decodeSession(op, key, raw)
+	if err != nil {
+		return nil, err
+	}
+	if id != "" && sess.ID != id {
+		return nil, expired(op, key) // the guild has started another session since
+	}
+	return sess, nil
+}
+
+// Update implements store.Sessions. Only UI and Data are taken from sess.
+func (s *Sessions) Update(ctx context.Context, sess *wizard.Session) (*wizard.Session, error) {
+	const op = "update session"
+	if err := s.open(op); err != nil {
+		return nil, err
+	}
+	if sess == nil {
+		return nil, invalid(op, errors.New("no session given"))
+	}
+	key, _, ok := sessionKeyOfID(sess.ID)
+	if !ok {
+		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", sess.ID))
+	}
+	ui, data, err := encodeBody(sess)
+	if err != nil {
+		return nil, internal(op, key, err)
+	}
+	res, err := updateScript.Run(ctx, s.c, []string{key},
+		sess.ID, sess.Version, timeString(s.clock()), ui, data, s.ttlMillis()).Slice()
+	return s.scriptResult(op, key, res, err, "")
+}
+
+// Transition implements store.Sessions. The script allows the move only from the states
+// wizard.CanTransition names for the target, and clears the step's UI state.
+func (s *Sessions) Transition(ctx context.Context, id string, expectVersion int64, to wizard.State) (*wizard.Session, error) {
+	const op = "transition session"
+	if err := s.open(op); err != nil {
+		return nil, err
+	}
+	key, _, ok := sessionKeyOfID(id)
+	if !ok {
+		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
+	}
+	args := []any{id, expectVersion, timeString(s.clock()), string(to), s.ttlMillis()}
+	for _, from := range wizard.States {
+		if wizard.CanTransition(from, to) {
+			args = append(args, string(from))
+		}
+	}
+	if len(args) == 5 {
+		return nil, invalid(op, fmt.Errorf("%q is not a step the wizard can move to", to))
+	}
+	res, err := transitionScript.Run(ctx, s.c, []string{key}, args...).Slice()
+	return s.scriptResult(op, key, res, err, to)
+}
+
+// TakeOver implements store.Sessions.
+func (s *Sessions) TakeOver(ctx context.Context, id string, expectVersion int64, ownerID, ownerName string) (*wizard.Session, error) {
+	const op = "take over session"
+	if err := s.open(op); err != nil {
+		return nil, err
+	}
+	key, _, ok := sessionKeyOfID(id)
+	if !ok {
+		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
+	}
+	if ownerID == "" {
+		return nil, invalid(op, errors.New("a session needs an owner"))
+	}
+	res, err := takeOverScript.Run(ctx, s.c, []string{key},
+		id, expectVersion, timeString(s.clock()), ownerID, ownerName, s.ttlMillis()).Slice()
+	return s.scriptResult(op, key, res, err, "")
+}
+
+// Delete implements store.Sessions. It deletes only session id, never a newer session of
+// the same guild, and counts a completed or cancelled end.
+func (s *Sessions) Delete(ctx context.Context, id string, reason store.EndReason) error {
+	const op = "delete session"
+	if err := s.open(op); err != nil {
+		return err
+	}
+	key, _, ok := sessionKeyOfID(id)
+	if !ok {
+		return notFound(op, "", fmt.Errorf("%q is not a session id", id))
+	}
+	res, err := deleteScript.Run(ctx, s.c, []string{key}, id).Slice()
+	if _, err := s.scriptStatus(op, key, res, err, ""); err != nil {
+		return err
+	}
+	switch reason {
+	case store.EndCompleted:
+		s.counters.add(counterCompleted)
+	case store.EndCancelled:
+		s.counters.add(counterCancelled)
+	}
+	return nil
+}
+
+// Refresh implements store.Sessions.
+func (s *Sessions) Refresh(ctx context.Context, id string) error {
+	const op = "refresh session"
+	if err := s.open(op); err != nil {
+		return err
+	}
+	key, _, ok := sessionKeyOfID(id)
+	if !ok {
+		return notFound(op, "", fmt.Errorf("%q is not a session id", id))
+	}
+	res, err := refreshScript.Run(ctx, s.c, []string{key}, id, s.ttlMillis()).Slice()
+	_, err = s.scriptStatus(op, key, res, err, "")
+	return err
+}
+
+// ExistsForGuild implements store.Sessions; it does not extend the TTL.
+func (s *Sessions) ExistsForGuild(ctx context.Context, guildID string) (bool, error) {
+	const op = "check for session"
+	if err := s.open(op); err != nil {
+		return false, err
+	}
+	if !isSnowflake(guildID) {
+		return false, nil
+	}
+	key := sessionKey(guildID)
+	n, err := s.c.Exists(ctx, key).Result()
+	if err != nil {
+		return false, wrap(op, key, err)
+	}
+	return n > 0, nil
+}
+
+// BindIP implements store.Sessions.
+func (s *Sessions) BindIP(ctx context.Context, id, ip string) (*wizard.Session, error) {
+	const op = "bind session"
+	if err := s.open(op); err != nil {
+		return nil, err
+	}
+	key, _, ok := sessionKeyOfID(id)
+	if !ok {
+		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
+	}
+	addr, err := canonicalIP(ip)
+	if err != nil {
+		return nil, invalid(op, err)
+	}
+	res, err := bindIPScript.Run(ctx, s.c, []string{key}, id, addr, timeString(s.clock()), s.ttlMillis()).Slice()
+	return s.scriptResult(op, key, res, err, "")
+}
+
+// Validate implements store.Sessions. The guild is checked from the id before anything is
+// read, so a session is never touched on another guild's behalf.
+func (s *Sessions) Validate(ctx context.Context, id, guildID, userID, ip string) (*wizard.Session, error) {
+	const op = "validate session"
+	if err := s.open(op); err != nil {
+		return nil, err
+	}
+	key, idGuild, ok := sessionKeyOfID(id)
+	if !ok {
+		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
+	}
+	if idGuild != guildID {
+		return nil, &store.Error{Code: store.CodeWrongGuild, Op: op, Key: key, Err: errors.New("the session belongs to another guild")}
+	}
+	sess, err := s.getByKey(ctx, op, key, id)
+	if err != nil {
+		return nil, err
+	}
+	return sess, checkUse(op, key, sess, userID, ip)
+}
+
+// checkUse is Validate's owner and address check, shared with memory through the same rules.
+func checkUse(op, key string, sess *wizard.Session, userID, ip string) error {
+	if sess.OwnerID != userID {
+		return &store.Error{Code: store.CodeNotOwner, Op: op, Key: key, Err: errors.New("the session belongs to another admin")}
+	}
+	if sess.BoundIP != "" && ip != "" {
+		addr, err := canonicalIP(ip)
+		if err != nil || addr != sess.BoundIP {
+			return &store.Error{Code: store.CodeIPMismatch, Op: op, Key: key, Err: errors.New("the session is bound to another client address")}
+		}
+	}
+	return nil
+}
+
+// Close implements store.Sessions: it stops the counter updates after sending the queued
+// ones. The client stays open: it belongs to the caller.
+func (s *Sessions) Close() error {
+	if s.closed.CompareAndSwap(false, true) {
+		s.counters.close()
+	}
+	return nil
+}
+
+// scriptResult turns a script's reply into the stored session or a typed error.
+func (s *Sessions) scriptResult(op, key string, res []any, err error, to wizard.State) (*wizard.Session, error) {
+	raw, err := s.scriptStatus(op, key, res, err, to)
+	if err != nil {
+		return nil, err
+	}
+	if raw == "" {
+		return nil, internal(op, key, errors.New("script answered ok without the session"))
+	}
+	return decodeSession(op, key, raw)
+}
+
+// scriptStatus reads a script's status (see scripts.go) and returns the value that came with
+// "ok", or the matching *store.Error.
+func (s *Sessions) scriptStatus(op, key string, res []any, err error, to wizard.State) (string, error) {
+	if err != nil {
+		return "", wrap(op, key, err)
+	}
+	str := func(i int) string {
+		if i < len(res) {
+			if v, ok := res[i].(string); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	switch status := str(0); status {
+	case "ok":
+		return str(1), nil
+	case "missing", "ended":
+		return "", expired(op, key)
+	case "conflict":
+		return "", &store.Error{Code: store.CodeConflict, Op: op, Key: key,
+			Err: fmt.Errorf("the session changed meanwhile (now version %s): refresh and try again", str(1))}
+	case "invalid":
+		from := wizard.State(str(1))
+		terr := wizard.CheckTransition(from, to)
+		if terr == nil { // cannot happen: the script was given every allowed state
+			terr = fmt.Errorf("transition from %s to %s refused", from, to)
+		}
+		return "", invalid(op, terr)
+	case "mismatch":
+		return "", &store.Error{Code: store.CodeIPMismatch, Op: op, Key: key, Err: errors.New("the session is bound to another client address")}
+	case "corrupt":
+		return "", corrupt(op, key, nil)
+	default:
+		return "", internal(op, key, fmt.Errorf("unexpected script reply %q", status))
+	}
+}
+
+// canonicalIP parses a client address so that one address has one spelling.
+func canonicalIP(ip string) (string, error) {
+	a, err := netip.ParseAddr(strings.TrimSpace(ip))
+	if err != nil {
+		return "", fmt.Errorf("%q is not an IP address", ip)
+	}
+	return a.Unmap().String(), nil
+}
+
+func invalid(op string, err error) error {
+	return &store.Error{Code: store.CodeInvalid, Op: op, Err: err}
+}
+
+func notFound(op, key string, err error) error {
+	return &store.Error{Code: store.CodeNotFound, Op: op, Key: key, Err: err}
+}
+
+func expired(op, key string) error {
+	return &store.Error{Code: store.CodeExpired, Op: op, Key: key, Err: errors.New("the session expired or ended")}
+}
