@@ -136,6 +136,9 @@ type Request struct {
 	// bot can edit the wizard message while the token is valid.
 	ApplicationID    string
 	InteractionToken string
+
+	// onlyDeletes keeps only the plan's deletes (Prune).
+	onlyDeletes bool
 }
 
 // Result says what a deploy did.

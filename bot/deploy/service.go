@@ -147,6 +147,9 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	if req.onlyDeletes {
+		st.plan = deletesOnly(st.plan)
+	}
 	// Which snapshot this deploy is: the newest when it holds this manifest and was not
 	// deployed yet (a retry or resume), nothing at all when it was deployed and the guild
 	// still matches, else a new version.
@@ -214,6 +217,9 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 			s.log.Info("deploy write failed with a server error; re-reading the guild")
 			if serr := sleep(ctx, s.backoff(attempt)); serr == nil {
 				if plan, err = s.replan(ctx, r, req.Prune); err == nil {
+					if req.onlyDeletes {
+						plan = deletesOnly(plan)
+					}
 					continue
 				}
 			}
@@ -335,4 +341,14 @@ func (s *Service) fillResult(result *Result, r *run, remaining []drift.Op) {
 	result.Resources = r.res.Clone()
 	result.CreatedRoles = append([]string(nil), r.createdRoles...)
 	result.CreatedChannels = append([]string(nil), r.createdChannels...)
+}
+
+func deletesOnly(ops []drift.Op) []drift.Op {
+	var out []drift.Op
+	for _, op := range ops {
+		if isDelete(op) {
+			out = append(out, op)
+		}
+	}
+	return out
 }
