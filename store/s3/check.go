@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/arrakis-bot/arrakis/store"
@@ -17,10 +18,13 @@ import (
 // that ignores it is refused with CodeUnsupported.
 func (s *Shadow) Check(ctx context.Context) error {
 	const op = "check shadow store"
-	if _, err := s.client.HeadBucket(ctx, &awss3.HeadBucketInput{Bucket: &s.bucket}); err != nil {
+	// A listing rather than HeadBucket: its error has a body, so a missing bucket, an
+	// unknown key and a bad signature can be told apart; it also proves list permission.
+	_, err := s.client.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: &s.bucket, Prefix: aws.String(probePrefix), MaxKeys: aws.Int32(1)})
+	if err != nil {
 		err = s.fail(op, "", err)
-		// HEAD has no body, so a missing bucket is a bare 404.
-		if store.IsCode(err, store.CodeNotFound) {
+		if store.IsCode(err, store.CodeNotFound) && !isMissingBucket(err) {
+			// A bare 404 without an error code: the bucket is not there.
 			return &store.Error{Code: store.CodeNotFound, Op: op, Err: &missingBucketError{
 				fmt.Errorf("bucket %s does not exist on %s: create it or fix the bucket name", s.bucket, s.endpoint)}}
 		}

@@ -104,3 +104,19 @@ type latestHint struct {
 	ID      string `json:"id"`
 	Version int    `json:"version"`
 }
+
+// checkMeta verifies the metadata fields that follow from its key and the layout, so a
+// changed or misplaced object is caught. It returns what is wrong, or "".
+func checkMeta(meta store.SnapshotMeta, cid string, v int) string {
+	switch {
+	case meta.ID != store.SnapshotID(v) || meta.Version != v:
+		return fmt.Sprintf("metadata names snapshot %q version %d, not %s", meta.ID, meta.Version, store.SnapshotID(v))
+	case meta.CommunityID != cid:
+		return fmt.Sprintf("metadata belongs to community %q", meta.CommunityID)
+	case v == 1 && meta.PreviousID != "", v > 1 && meta.PreviousID != store.SnapshotID(v-1):
+		return fmt.Sprintf("metadata says the previous snapshot is %q", meta.PreviousID)
+	case meta.ManifestKey != manifestKey(cid, meta.ManifestSHA256):
+		return fmt.Sprintf("metadata points at manifest %q, which does not match its SHA-256 %q", meta.ManifestKey, meta.ManifestSHA256)
+	}
+	return ""
+}

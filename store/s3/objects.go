@@ -123,15 +123,16 @@ func (s *Shadow) fail(op, key string, err error) error {
 	case code == "NoSuchBucket":
 		e.Code, e.Key = store.CodeNotFound, ""
 		e.Err = &missingBucketError{fmt.Errorf("bucket %s does not exist on %s: create it or fix the bucket name: %w", s.bucket, s.endpoint, err)}
+	case code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" || code == "InvalidToken" || code == "ExpiredToken",
+		code == "XAdminUserNotFound": // versitygw's answer (a 404) to an unknown access key
+		e.Code = store.CodeAccessDenied
+		e.Err = fmt.Errorf("S3 rejected the credentials for bucket %s on %s: check the access key and secret key: %w", s.bucket, s.endpoint, err)
 	case code == "NoSuchKey" || code == "NotFound" || status == http.StatusNotFound:
 		e.Code = store.CodeNotFound
 	case code == "PreconditionFailed" || status == http.StatusPreconditionFailed:
 		e.Code = store.CodeAlreadyExists
-	case code == "ConditionalRequestConflict" || status == http.StatusConflict:
+	case code == "ConditionalRequestConflict" || status == http.StatusConflict && code == "":
 		e.Code = store.CodeConflict
-	case code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" || code == "InvalidToken" || code == "ExpiredToken":
-		e.Code = store.CodeAccessDenied
-		e.Err = fmt.Errorf("S3 rejected the credentials for bucket %s on %s: check the access key and secret key: %w", s.bucket, s.endpoint, err)
 	case code == "AccessDenied" || status == http.StatusForbidden:
 		e.Code = store.CodeAccessDenied
 		e.Err = fmt.Errorf("S3 rejected the credentials or denied access to bucket %s on %s: check the access key, the secret key and the bucket policy: %w", s.bucket, s.endpoint, err)

@@ -139,20 +139,6 @@ func (s *Shadow) meta(ctx context.Context, op, cid string, v int) (store.Snapsho
 	return meta, nil
 }
 
-func checkMeta(meta store.SnapshotMeta, cid string, v int) string {
-	switch {
-	case meta.ID != store.SnapshotID(v) || meta.Version != v:
-		return fmt.Sprintf("metadata names snapshot %q version %d, not %s", meta.ID, meta.Version, store.SnapshotID(v))
-	case meta.CommunityID != cid:
-		return fmt.Sprintf("metadata belongs to community %q", meta.CommunityID)
-	case v == 1 && meta.PreviousID != "", v > 1 && meta.PreviousID != store.SnapshotID(v-1):
-		return fmt.Sprintf("metadata says the previous snapshot is %q", meta.PreviousID)
-	case meta.ManifestKey != manifestKey(cid, meta.ManifestSHA256):
-		return fmt.Sprintf("metadata points at manifest %q, which does not match its SHA-256 %q", meta.ManifestKey, meta.ManifestSHA256)
-	}
-	return ""
-}
-
 // manifest reads the manifest body and verifies its SHA-256 before decoding it.
 func (s *Shadow) manifest(ctx context.Context, op, cid string, meta store.SnapshotMeta) (*wizard.Manifest, error) {
 	raw, err := s.get(ctx, op, meta.ManifestKey)
