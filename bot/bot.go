@@ -1,0 +1,109 @@
+// Package bot is Arrakis on Discord: the /setup wizard and /drift, as one handler that turns
+// an interaction into a response. The same handler serves the gateway (gateway.go) and the
+// HTTP interactions endpoint (interactions_http.go).
+//
+// Where to look: router.go decides where a command, click or modal submit goes;
+// customid.go is the grammar of component ids; render_*.go draw the wizard message;
+// step_*.go hold each step's controls and what its clicks do; errors.go has every sentence
+// an admin can be refused with; limits.go states Discord's size limits.
+package bot
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
+
+	"github.com/arrakis-bot/arrakis/drift"
+	"github.com/arrakis-bot/arrakis/store"
+)
+
+// GuildFetcher reads a guild's live roles and channels (bot/deploy's Service does).
+type GuildFetcher interface {
+	FetchGuild(ctx context.Context, guildID string) (drift.Guild, error)
+}
+
+// Followups edits a response after the initial one was sent: the wizard message after a
+// deferred click, or a deploy's progress while the interaction token lives.
+type Followups interface {
+	EditOriginal(ctx context.Context, i *discordgo.Interaction, e *discordgo.WebhookEdit) error
+}
+
+// Deps are what the bot works with. Sessions and Coordination are required; the rest may
+// be nil and the bot says what is unavailable.
+type Deps struct {
+	Sessions     store.Sessions
+	Coordination store.Coordination
+	Shadow       store.Shadow
+	Guilds       GuildFetcher
+	Deploy       Deployer
+	Followups    Followups
+	Log          *zap.Logger
+	Now          func() time.Time
+}
+
+// Bot handles interactions. It is safe for concurrent use.
+type Bot struct {
+	d Deps
+	// background tracks deferred work and deploys so that shutdown and tests can wait.
+	background sync.WaitGroup
+	// budget is the time synchronous work may take before the 3-second deadline.
+	budget time.Duration
+}
+
+// New returns a Bot over deps.
+func New(d Deps) *Bot {
+	if d.Log == nil {
+		d.Log = zap.NewNop()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Bot{d: d, budget: 2500 * time.Millisecond}
+}
+
+// Wait blocks until every deferred follow-up and background deploy has finished.
+func (b *Bot) Wait() { b.background.Wait() }
+
+func (b *Bot) now() time.Time { return b.d.Now() }
+
+// goBackground runs fn detached from the request that started it, so a deploy or a deferred
+// edit outlives the HTTP request or gateway event.
+func (b *Bot) goBackground(ctx context.Context, timeout time.Duration, fn func(ctx context.Context)) {
+	b.background.Add(1)
+	go func() {
+		defer b.background.Done()
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+		defer cancel()
+		defer b.recoverBackground()
+		fn(bctx)
+	}()
+}
+
+func (b *Bot) recoverBackground() {
+	if r := recover(); r != nil {
+		b.d.Log.Error("panic in background work", zap.Any("panic", r), zap.Stack("stack"))
+	}
+}
+
+// runLater runs a reply's follow-up work in the background, bound to the interaction.
+func (b *Bot) runLater(ctx context.Context, i *discordgo.Interaction, r Reply) {
+	if r.Later == nil {
+		return
+	}
+	edit := func(ctx context.Context, e *discordgo.WebhookEdit) error {
+		if b.d.Followups == nil {
+			b.d.Log.Error("no followups configured; cannot edit @original", zap.String("interaction", i.ID))
+			return nil
+		}
+		err := b.d.Followups.EditOriginal(ctx, i, e)
+		if err != nil {
+			b.d.Log.Warn("edit interaction response", zap.String("interaction", i.ID), zap.Error(err))
+		}
+		return err
+	}
+	// An interaction token lives 15 minutes; nothing deferred is worth more than that.
+	b.goBackground(ctx, 14*time.Minute, func(ctx context.Context) { r.Later(ctx, edit) })
+}

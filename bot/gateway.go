@@ -1,0 +1,40 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
+)
+
+// Gateway mode: discordgo's websocket session delivers INTERACTION_CREATE events and the
+// bot answers through the REST callback endpoint. The same handler as HTTP mode runs.
+
+// AttachGateway registers the interaction handler on a discordgo session. ctx bounds the
+// work started by events (cancelled at shutdown).
+func (b *Bot) AttachGateway(ctx context.Context, s *discordgo.Session) func() {
+	return s.AddHandler(func(s *discordgo.Session, ev *discordgo.InteractionCreate) {
+		b.onGatewayInteraction(ctx, s, ev.Interaction)
+	})
+}
+
+func (b *Bot) onGatewayInteraction(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
+	reply, first := b.Deliver(ctx, i)
+	if !first || reply.Response == nil {
+		return
+	}
+	if err := s.InteractionRespond(i, reply.Response, discordgo.WithContext(ctx)); err != nil {
+		b.d.Log.Warn("interaction response", zap.String("interaction", i.ID), zap.Error(err))
+		return
+	}
+	b.runLater(ctx, i, reply)
+}
+
+// SessionFollowups edits interaction responses through a discordgo session's REST client.
+type SessionFollowups struct{ S *discordgo.Session }
+
+// EditOriginal edits the interaction's @original message.
+func (f SessionFollowups) EditOriginal(ctx context.Context, i *discordgo.Interaction, e *discordgo.WebhookEdit) error {
+	_, err := f.S.InteractionResponseEdit(i, e, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	return err
+}

@@ -1,0 +1,138 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
+)
+
+// The HTTP interactions endpoint (POST /interactions). Discord signs each request with
+// Ed25519 over timestamp + body; anything that does not verify is 401 (Discord probes a
+// new endpoint URL with bad signatures and expects exactly that). A repeated interaction
+// id — Discord retrying a delivery, or a replayed request — is answered 409 Conflict with
+// no side effect: the first delivery already answered it.
+
+const (
+	// MaxInteractionBody caps a request body; real interactions are a few kilobytes.
+	MaxInteractionBody = 64 << 10
+	// maxClockSkew is how far a signed timestamp may be from now.
+	maxClockSkew = 5 * time.Minute
+	// seenTTL is how long an interaction id is remembered (its token lives 15 minutes).
+	seenTTL = 20 * time.Minute
+)
+
+// InteractionsHandler serves POST /interactions for a bot and an application public key.
+type InteractionsHandler struct {
+	Bot       *Bot
+	PublicKey ed25519.PublicKey
+}
+
+// ParsePublicKey decodes the application's public key as the developer portal shows it (hex).
+func ParsePublicKey(hexKey string) (ed25519.PublicKey, error) {
+	k, err := hex.DecodeString(hexKey)
+	if err != nil || len(k) != ed25519.PublicKeySize {
+		return nil, errors.New("discord public key: expected 64 hex characters (the application's Public Key)")
+	}
+	return ed25519.PublicKey(k), nil
+}
+
+func (h *InteractionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	body, status := readBody(w, r)
+	if status != 0 {
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	if !h.verify(r.Header, body, h.Bot.now()) {
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	var i discordgo.Interaction
+	if err := json.Unmarshal(body, &i); err != nil {
+		http.Error(w, "malformed interaction", http.StatusBadRequest)
+		return
+	}
+	reply, first := h.Bot.Deliver(r.Context(), &i)
+	if !first {
+		http.Error(w, "interaction already handled", http.StatusConflict)
+		return
+	}
+	writeJSON(w, reply.Response, h.Bot.d.Log)
+	h.Bot.runLater(r.Context(), &i, reply)
+}
+
+// readBody reads at most MaxInteractionBody bytes; a larger body is 413.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, int) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxInteractionBody))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return nil, http.StatusRequestEntityTooLarge
+	case err != nil:
+		return nil, http.StatusBadRequest
+	}
+	return body, 0
+}
+
+// verify checks the Ed25519 signature over timestamp + body and the timestamp's age.
+func (h *InteractionsHandler) verify(hd http.Header, body []byte, now time.Time) bool {
+	sig, err := hex.DecodeString(hd.Get("X-Signature-Ed25519"))
+	if err != nil || len(sig) != ed25519.SignatureSize || len(h.PublicKey) != ed25519.PublicKeySize {
+		return false
+	}
+	ts := hd.Get("X-Signature-Timestamp")
+	secs, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return false
+	}
+	if d := now.Sub(time.Unix(secs, 0)); d > maxClockSkew || d < -maxClockSkew {
+		return false
+	}
+	msg := make([]byte, 0, len(ts)+len(body))
+	msg = append(append(msg, ts...), body...)
+	return ed25519.Verify(h.PublicKey, msg, sig)
+}
+
+func writeJSON(w http.ResponseWriter, v any, log *zap.Logger) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		log.Error("encode interaction response", zap.Error(err))
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(buf.Bytes())
+}
+
+// Deliver handles an interaction once: a repeated id (or a store that cannot say) is not
+// handled again. first is false for a repeat.
+func (b *Bot) Deliver(ctx context.Context, i *discordgo.Interaction) (r Reply, first bool) {
+	if i.Type == discordgo.InteractionPing {
+		return b.Handle(ctx, i), true
+	}
+	if b.d.Coordination != nil && i.ID != "" {
+		first, err := b.d.Coordination.MarkOnce(ctx, "interaction:"+i.ID, seenTTL)
+		if err != nil {
+			// Without the mark we cannot tell a repeat; answer without acting.
+			return say(b.sentenceFor(err, "")), true
+		}
+		if !first {
+			return Reply{}, false
+		}
+	}
+	return b.Handle(ctx, i), true
+}

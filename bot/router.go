@@ -1,0 +1,162 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
+
+	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/wizard"
+)
+
+// Handle turns one interaction into its reply. It never panics: a panic becomes an
+// internal-error sentence for the admin and a stack trace for the operator. Both transports
+// call it; neither adds behaviour of its own beyond delivery.
+func (b *Bot) Handle(ctx context.Context, i *discordgo.Interaction) (r Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			id := newErrorID()
+			b.d.Log.Error("panic handling interaction", zap.String("error_id", id),
+				zap.String("interaction", i.ID), zap.Any("panic", p), zap.ByteString("stack", debug.Stack()))
+			r = say(fmt.Sprintf(msgInternalFmt, id))
+		}
+	}()
+	if i.Type == discordgo.InteractionPing {
+		return Reply{Response: &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}}
+	}
+	if i.GuildID == "" || i.Member == nil {
+		return say(msgDM)
+	}
+	if !isAdmin(i.Member) {
+		return say(msgNotAdmin)
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.budget)
+	defer cancel()
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		return b.command(ctx, i)
+	case discordgo.InteractionMessageComponent:
+		return b.component(ctx, i)
+	case discordgo.InteractionModalSubmit:
+		return b.modalSubmit(ctx, i)
+	}
+	return say(msgUnknown)
+}
+
+// command routes a slash command by name.
+func (b *Bot) command(ctx context.Context, i *discordgo.Interaction) Reply {
+	switch i.ApplicationCommandData().Name {
+	case cmdSetup:
+		return b.setupCommand(i)
+	case cmdDrift:
+		return b.driftCommand(i)
+	}
+	return say(msgUnknown)
+}
+
+// click is one component click or modal submit on a wizard message, with the session it
+// was checked against.
+type click struct {
+	i      *discordgo.Interaction
+	id     customID
+	s      *wizard.Session
+	values []string          // select-menu values
+	inputs map[string]string // modal text inputs by custom_id
+}
+
+// component routes a button or select-menu click.
+func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) Reply {
+	data := i.MessageComponentData()
+	id, err := parseCustomID(data.CustomID)
+	if err != nil {
+		if isDriftControl(data.CustomID) {
+			return b.driftComponent(ctx, i, data)
+		}
+		return say(msgUnknown)
+	}
+	if id.Step == 0 {
+		return b.ownershipAction(ctx, i, id)
+	}
+	s, refusal := b.checkSession(ctx, i, id)
+	if refusal != nil {
+		return *refusal
+	}
+	if s.State.Step() != id.Step || s.Version != id.Version {
+		return b.show(ctx, s, msgOutOfDate, updateMessage)
+	}
+	return b.act(ctx, &click{i: i, id: id, s: s, values: data.Values})
+}
+
+// modalSubmit routes a modal's submit. A modal carries the version it was opened at, but
+// the admin's typing is worth keeping: only the step must still match.
+func (b *Bot) modalSubmit(ctx context.Context, i *discordgo.Interaction) Reply {
+	data := i.ModalSubmitData()
+	id, err := parseCustomID(data.CustomID)
+	if err != nil {
+		return say(msgUnknown)
+	}
+	s, refusal := b.checkSession(ctx, i, id)
+	if refusal != nil {
+		return *refusal
+	}
+	if s.State.Step() != id.Step {
+		return b.show(ctx, s, msgOutOfDate, updateMessage)
+	}
+	return b.act(ctx, &click{i: i, id: id, s: s, inputs: modalInputs(data)})
+}
+
+// act runs the click's action on the session's current step.
+func (b *Bot) act(ctx context.Context, c *click) Reply {
+	if c.inputs != nil {
+		m, ok := modals[c.id.Arg]
+		if c.id.Action != actModal || !ok || m.state != c.s.State {
+			return b.show(ctx, c.s, msgOutOfDate, updateMessage)
+		}
+		return b.submitModal(ctx, c, m)
+	}
+	if a, ok := lookupAction(c.s.State, c.id); ok {
+		return a(b, ctx, c)
+	}
+	return b.show(ctx, c.s, msgOutOfDate, updateMessage)
+}
+
+// checkSession reads the session for use and refuses a stale, foreign, expired or
+// non-owner click with a plain sentence.
+func (b *Bot) checkSession(ctx context.Context, i *discordgo.Interaction, id customID) (*wizard.Session, *Reply) {
+	user, _ := userOf(i)
+	s, err := b.d.Sessions.Validate(ctx, id.SessionID, i.GuildID, user, "")
+	if err == nil {
+		return s, nil
+	}
+	owner := ""
+	if store.IsCode(err, store.CodeNotOwner) {
+		if cur, gerr := b.d.Sessions.Get(ctx, id.SessionID); gerr == nil {
+			owner = cur.OwnerID
+		}
+	}
+	r := say(b.sentenceFor(err, owner, zap.String("guild", i.GuildID)))
+	return nil, &r
+}
+
+// modalInputs collects a modal submit's text inputs by custom_id.
+func modalInputs(d discordgo.ModalSubmitInteractionData) map[string]string {
+	out := map[string]string{}
+	for _, c := range d.Components {
+		row, ok := asRow(c)
+		if !ok {
+			continue
+		}
+		for _, in := range row.Components {
+			switch t := in.(type) {
+			case *discordgo.TextInput:
+				out[t.CustomID] = t.Value
+			case discordgo.TextInput:
+				out[t.CustomID] = t.Value
+			}
+		}
+	}
+	return out
+}

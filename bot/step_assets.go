@@ -1,0 +1,199 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/arrakis-bot/arrakis/wizard"
+)
+
+// Step 3, ASSET_CONFIG: 1–5 tokens. The type and chain are picked with selects (kept in
+// Session.UI), then a modal asks for the text: contract, name, symbol, decimals, token id.
+
+const (
+	uiAssetType  = "asset.type"
+	uiAssetChain = "asset.chain"
+)
+
+func assetsStep() stepDef {
+	return stepDef{ui: assetsUI, actions: map[string]actionFunc{
+		actSelect + ":atype":  (*Bot).selectAssetType,
+		actSelect + ":achain": (*Bot).selectAssetChain,
+		"rm_asset":            (*Bot).removeLastAsset,
+	}}
+}
+
+// pickedAssetType is the type chosen for the next asset (erc20 until one is chosen).
+func pickedAssetType(s *wizard.Session) wizard.AssetType {
+	if t := wizard.AssetType(s.UI[uiAssetType]); t.Valid() {
+		return t
+	}
+	return wizard.AssetERC20
+}
+
+// pickedAssetChain is the chain chosen for the next asset (the first selected chain).
+func pickedAssetChain(s *wizard.Session) string {
+	for _, c := range s.Data.Chains {
+		if c == s.UI[uiAssetChain] {
+			return c
+		}
+	}
+	if len(s.Data.Chains) > 0 {
+		return s.Data.Chains[0]
+	}
+	return ""
+}
+
+func assetsUI(sc *stepCtx) stepUI {
+	s := sc.s
+	t, chain := pickedAssetType(s), pickedAssetChain(s)
+	var typeOpts []discordgo.SelectMenuOption
+	for _, at := range wizard.AssetTypes {
+		typeOpts = append(typeOpts, discordgo.SelectMenuOption{Label: assetTypeNames[at], Value: string(at), Default: at == t})
+	}
+	var chainOpts []discordgo.SelectMenuOption
+	for _, id := range s.Data.Chains {
+		chainOpts = append(chainOpts, discordgo.SelectMenuOption{Label: chainName(id), Value: id, Default: id == chain})
+	}
+	ui := stepUI{
+		Body: fmt.Sprintf("Add the tokens your tiers will check (1 to %d). Choose the type and the chain, "+
+			"then **Add asset…** to enter its details.", wizard.MaxAssets),
+		Selects: []discordgo.SelectMenu{selectMenu(s, "atype", "Asset type", typeOpts)},
+	}
+	if len(chainOpts) > 0 {
+		ui.Selects = append(ui.Selects, selectMenu(s, "achain", "Chain", chainOpts))
+	}
+	add := button(s, "Add asset…", discordgo.SuccessButton, actOpen, "asset")
+	add.Disabled = len(s.Data.Assets) >= wizard.MaxAssets || len(chainOpts) == 0
+	ui.Buttons = []discordgo.Button{add}
+	if len(s.Data.Assets) > 0 {
+		ui.Buttons = append(ui.Buttons, button(s, "Remove last asset", discordgo.SecondaryButton, "rm_asset"))
+	}
+	return ui
+}
+
+func (b *Bot) selectAssetType(ctx context.Context, c *click) Reply {
+	if !wizard.AssetType(c.firstValue()).Valid() {
+		return b.show(ctx, c.s, msgOutOfDate, updateMessage)
+	}
+	setUI(c.s, uiAssetType, c.firstValue())
+	return b.save(ctx, c, "")
+}
+
+func (b *Bot) selectAssetChain(ctx context.Context, c *click) Reply {
+	setUI(c.s, uiAssetChain, c.firstValue())
+	return b.save(ctx, c, "")
+}
+
+func (b *Bot) removeLastAsset(ctx context.Context, c *click) Reply {
+	if n := len(c.s.Data.Assets); n > 0 {
+		c.s.Data.Assets = c.s.Data.Assets[:n-1]
+	}
+	return b.save(ctx, c, "")
+}
+
+func assetModal() modalDef {
+	return modalDef{
+		name: "asset", state: wizard.StateAssetConfig,
+		title: func(s *wizard.Session) string {
+			return fmt.Sprintf("%s on %s", assetTypeNames[pickedAssetType(s)], chainName(pickedAssetChain(s)))
+		},
+		inputs:  assetInputs,
+		prefill: func(s *wizard.Session) map[string]string { return assetPrefill(pickedAssetType(s)) },
+		apply:   applyAsset,
+	}
+}
+
+// assetInputs asks only what the chosen type needs.
+func assetInputs(s *wizard.Session) []inputDef {
+	t := pickedAssetType(s)
+	var ins []inputDef
+	if t != wizard.AssetNative {
+		ins = append(ins, inputDef{ID: "contract", Label: "Contract address", Placeholder: "0x…", Required: true, Max: 42})
+	}
+	ins = append(ins,
+		inputDef{ID: "name", Label: "Token name", Placeholder: "e.g. USD Coin", Required: true, Max: wizard.AssetNameMax},
+		inputDef{ID: "symbol", Label: "Symbol", Placeholder: "e.g. USDC", Required: true, Max: wizard.AssetSymbolMax})
+	switch t {
+	case wizard.AssetERC20, wizard.AssetNative:
+		ins = append(ins, inputDef{ID: "decimals", Label: "Decimals (0–36)", Placeholder: "18", Required: true, Max: 2})
+	case wizard.AssetERC1155:
+		ins = append(ins, inputDef{ID: "token_id", Label: "Token id", Placeholder: "e.g. 1", Required: true, Max: 78})
+	}
+	return ins
+}
+
+func assetPrefill(t wizard.AssetType) map[string]string {
+	if t == wizard.AssetNative {
+		return map[string]string{"name": "Ether", "symbol": "ETH", "decimals": strconv.Itoa(wizard.NativeDecimals)}
+	}
+	return map[string]string{}
+}
+
+// applyAsset builds an asset from the modal and the picks, and adds it when it is valid.
+func applyAsset(s *wizard.Session, in map[string]string) wizard.Problems {
+	a := wizard.Asset{
+		ID: nextID("asset", assetIDs(s.Data.Assets)), Type: pickedAssetType(s), Chain: pickedAssetChain(s),
+		Contract: strings.TrimSpace(in["contract"]), Name: strings.TrimSpace(in["name"]), Symbol: strings.TrimSpace(in["symbol"]),
+	}
+	var ps wizard.Problems
+	if _, asked := in["decimals"]; asked {
+		d, err := wizard.ParseDecimals(in["decimals"])
+		if err != nil {
+			ps = append(ps, parseProblem("decimals", "Decimals", err))
+		} else {
+			a.Decimals = &d
+		}
+	}
+	if _, asked := in["token_id"]; asked {
+		id, err := wizard.ParseTokenID(in["token_id"])
+		if err != nil {
+			ps = append(ps, parseProblem("tokenId", "Token id", err))
+		}
+		a.TokenID = id
+	}
+	if len(s.Data.Assets) >= wizard.MaxAssets {
+		ps = append(ps, wizard.Problem{Path: "assets", Field: "Assets", Message: "a community can have at most 5 assets; remove one first"})
+	}
+	ps = append(ps, dropPaths(wizard.ValidateAsset(a, s.Data.Chains), ps)...)
+	if len(ps) == 0 {
+		s.Data.Assets = append(s.Data.Assets, a)
+	}
+	return ps
+}
+
+func assetIDs(as []wizard.Asset) []string {
+	ids := make([]string, len(as))
+	for i, a := range as {
+		ids[i] = a.ID
+	}
+	return ids
+}
+
+// nextID returns "<prefix>-<n>" with n one more than any such id in use, so ids stay
+// unique after removals (tiers, channels and the ResourceMap refer to them).
+func nextID(prefix string, used []string) string {
+	max := 0
+	for _, id := range used {
+		if n, err := strconv.Atoi(strings.TrimPrefix(id, prefix+"-")); err == nil && n > max {
+			max = n
+		}
+	}
+	return fmt.Sprintf("%s-%d", prefix, max+1)
+}
+
+// dropPaths removes from ps the problems about fields a parser already reported, so the
+// admin reads one reason per field.
+func dropPaths(ps, already wizard.Problems) wizard.Problems {
+	var out wizard.Problems
+	for _, p := range ps {
+		if len(already.ForPath(p.Path)) == 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,45 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/arrakis-bot/arrakis/wizard"
+)
+
+// Step 2, CHAIN_SELECT: the chains the community's tokens live on, as one multi-select.
+
+func chainsStep() stepDef {
+	return stepDef{ui: chainsUI, actions: map[string]actionFunc{
+		actSelect + ":chains": (*Bot).selectChains,
+	}}
+}
+
+func chainsUI(sc *stepCtx) stepUI {
+	s := sc.s
+	picked := map[string]bool{}
+	for _, id := range s.Data.Chains {
+		picked[id] = true
+	}
+	var opts []discordgo.SelectMenuOption
+	for _, c := range wizard.KnownChains {
+		opts = append(opts, discordgo.SelectMenuOption{
+			Label: c.Name, Value: c.ID, Description: "EVM chain id " + strconv.FormatInt(c.ChainID, 10), Default: picked[c.ID],
+		})
+	}
+	menu := selectMenu(s, "chains", "Choose one or more chains", opts)
+	menu.MaxValues = len(opts)
+	body := "Pick every chain your community's tokens live on. You can choose several."
+	return stepUI{Body: body, Selects: []discordgo.SelectMenu{menu}}
+}
+
+// selectChains stores the chosen chains at once: select values arrive with the click.
+func (b *Bot) selectChains(ctx context.Context, c *click) Reply {
+	if ps := wizard.ValidateChains(c.values); len(ps) > 0 {
+		return b.show(ctx, c.s, problemList(ps), updateMessage)
+	}
+	c.s.Data.Chains = append([]string(nil), c.values...)
+	return b.save(ctx, c, "")
+}

@@ -1,0 +1,222 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
+
+	"github.com/arrakis-bot/arrakis/bot/deploy"
+	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/wizard"
+)
+
+// Step 8, DEPLOY: the deploy runs in the background with a context of its own (it may
+// outlive the interaction's 15-minute token). Its progress lives in store.Coordination,
+// not in the session: the wizard message shows it while the token lives, and /setup shows
+// it later.
+
+// deployTimeout bounds one background deploy.
+const deployTimeout = time.Hour
+
+func deployStep() stepDef {
+	return stepDef{ui: deployUI, actions: map[string]actionFunc{
+		"refresh": (*Bot).refreshDeploy,
+		"retry":   (*Bot).retryDeploy,
+		"finish":  (*Bot).finishSetup,
+	}}
+}
+
+func deployUI(sc *stepCtx) stepUI {
+	s := sc.s
+	ui := stepUI{NoNav: true}
+	var p *store.DeployProgress
+	if sc.b.d.Coordination != nil {
+		p, _ = sc.b.d.Coordination.Progress(sc.ctx, s.GuildID)
+	}
+	ui.Body = deployStatusText(s.Data.Deploy, p)
+	switch status(s.Data.Deploy, p) {
+	case wizard.DeployCompleted:
+		ui.Buttons = []discordgo.Button{button(s, "Finish", discordgo.SuccessButton, "finish")}
+	case wizard.DeployFailed:
+		ui.Buttons = []discordgo.Button{button(s, "Retry deploy", discordgo.PrimaryButton, "retry"),
+			button(s, "Cancel", discordgo.DangerButton, actCancel)}
+	default:
+		ui.Buttons = []discordgo.Button{button(s, "Refresh", discordgo.SecondaryButton, "refresh")}
+	}
+	return ui
+}
+
+// status prefers the progress record (it is written as the deploy runs) when it is about
+// the session's deploy.
+func status(d *wizard.DeployState, p *store.DeployProgress) wizard.DeployStatus {
+	if p != nil && (d == nil || d.SnapshotID == "" || d.SnapshotID == p.SnapshotID) && p.Status != "" {
+		return p.Status
+	}
+	if d != nil {
+		return d.Status
+	}
+	return wizard.DeployPending
+}
+
+// progressText words a deploy's progress: "roles 3/5, channels 2/8".
+func progressText(p *store.DeployProgress) string {
+	return fmt.Sprintf("roles %d/%d, channels %d/%d", p.RolesDone, p.RolesTotal, p.ChannelsDone, p.ChannelsTotal)
+}
+
+func deployStatusText(d *wizard.DeployState, p *store.DeployProgress) string {
+	st := status(d, p)
+	switch st {
+	case wizard.DeployCompleted:
+		t := "✅ **Deployed.** Your roles and channels are in place."
+		if p != nil {
+			t += fmt.Sprintf(" Snapshot %s, %d writes (%s).", p.SnapshotID, p.Writes, progressText(p))
+		}
+		return t
+	case wizard.DeployFailed:
+		t := "❌ **The deploy stopped.**"
+		if p != nil {
+			t += " Done so far: " + progressText(p) + "."
+		}
+		if d != nil && d.Error != "" {
+			t += "\n" + d.Error
+		} else if p != nil && p.Error != "" {
+			t += "\n" + p.Error
+		}
+		return t + "\nRetry continues where it stopped; nothing is made twice."
+	}
+	if p == nil {
+		return "⏳ **Deploying…** starting."
+	}
+	return fmt.Sprintf("⏳ **Deploying…** %s — %s.", st, progressText(p))
+}
+
+// confirmDeploy moves REVIEW → DEPLOY and starts the deploy in the background.
+func (b *Bot) confirmDeploy(ctx context.Context, c *click) Reply {
+	m, ps := wizard.BuildManifest(c.s.GuildID, c.s.Data)
+	if len(ps) > 0 {
+		return b.show(ctx, c.s, "Before deploying:\n"+problemList(ps), updateMessage)
+	}
+	if b.d.Deploy == nil {
+		return b.show(ctx, c.s, "Deploying is unavailable: this Arrakis has no deploy service configured.", updateMessage)
+	}
+	s, err := b.d.Sessions.Transition(ctx, c.s.ID, c.s.Version, wizard.StateDeploy)
+	if err != nil {
+		return b.storeFailed(ctx, c, err)
+	}
+	if s, err = b.setDeployState(ctx, s, wizard.DeployState{Status: wizard.DeployPending}); err != nil {
+		return b.storeFailed(ctx, c, err)
+	}
+	b.startDeploy(ctx, c.i, s, m)
+	return b.show(ctx, s, "", updateMessage)
+}
+
+func (b *Bot) retryDeploy(ctx context.Context, c *click) Reply {
+	m, ps := wizard.BuildManifest(c.s.GuildID, c.s.Data)
+	if len(ps) > 0 || b.d.Deploy == nil {
+		return b.show(ctx, c.s, "This deploy cannot be retried from here; run /setup again.", updateMessage)
+	}
+	s, err := b.setDeployState(ctx, c.s, wizard.DeployState{Status: wizard.DeployPending})
+	if err != nil {
+		return b.storeFailed(ctx, c, err)
+	}
+	b.startDeploy(ctx, c.i, s, m)
+	return b.show(ctx, s, "", updateMessage)
+}
+
+func (b *Bot) refreshDeploy(ctx context.Context, c *click) Reply {
+	return b.show(ctx, c.s, "", updateMessage)
+}
+
+// finishSetup ends a completed session.
+func (b *Bot) finishSetup(ctx context.Context, c *click) Reply {
+	if err := b.d.Sessions.Delete(ctx, c.s.ID, store.EndCompleted); err != nil {
+		return b.storeFailed(ctx, c, err)
+	}
+	return updateMessage(view{Content: "Setup complete. Run /setup any time to change your community, and /drift to check it."})
+}
+
+func (b *Bot) setDeployState(ctx context.Context, s *wizard.Session, d wizard.DeployState) (*wizard.Session, error) {
+	s.Data.Deploy = &d
+	return b.d.Sessions.Update(ctx, s)
+}
+
+// startDeploy runs the deploy detached from the request, edits the wizard message with its
+// progress while the token lives, and records the outcome in the session.
+func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wizard.Session, m *wizard.Manifest) {
+	user, _ := userOf(i)
+	progress := make(chan store.DeployProgress, 1)
+	b.goBackground(ctx, deployTimeout, func(ctx context.Context) {
+		editsDone := make(chan struct{})
+		go b.editProgress(ctx, i, s, progress, editsDone)
+		res, err := b.d.Deploy.Deploy(ctx, deploy.Request{
+			GuildID: s.GuildID, Manifest: m, By: user, ApplicationID: i.AppID, InteractionToken: i.Token,
+			OnProgress: func(p store.DeployProgress) { latest(progress, p) },
+		})
+		close(progress)
+		<-editsDone
+		b.deployFinished(ctx, i, s, res, err)
+	})
+}
+
+// latest puts p in a one-slot channel, replacing what the editor has not taken yet.
+func latest(ch chan store.DeployProgress, p store.DeployProgress) {
+	for {
+		select {
+		case ch <- p:
+			return
+		default:
+			select {
+			case <-ch:
+			default:
+			}
+		}
+	}
+}
+
+// editProgress edits the wizard message at most once a second while the token lives.
+func (b *Bot) editProgress(ctx context.Context, i *discordgo.Interaction, s *wizard.Session, ch <-chan store.DeployProgress, done chan<- struct{}) {
+	defer close(done)
+	tokenEnd := b.now().Add(14 * time.Minute)
+	for p := range ch {
+		if b.d.Followups == nil || b.now().After(tokenEnd) {
+			continue
+		}
+		v := view{Embeds: []*discordgo.MessageEmbed{{
+			Title: fmt.Sprintf("Step 8 of 8 — %s", wizard.StateDeploy.Title()), Color: colorWizard,
+			Description: progressBar(8) + "\n\n" + deployStatusText(s.Data.Deploy, &p),
+		}}}
+		if err := b.d.Followups.EditOriginal(ctx, i, v.edit()); err != nil {
+			b.d.Log.Debug("deploy progress edit", zap.Error(err))
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// deployFinished records the outcome in the session (if it still exists) and shows it.
+func (b *Bot) deployFinished(ctx context.Context, i *discordgo.Interaction, s *wizard.Session, res *deploy.Result, err error) {
+	d := wizard.DeployState{Status: wizard.DeployCompleted}
+	if res != nil {
+		d.SnapshotID = res.SnapshotID
+	}
+	if err != nil {
+		d.Status, d.Error = wizard.DeployFailed, b.deploySentence(err, s.GuildID)
+		b.d.Log.Warn("deploy failed", zap.String("guild", s.GuildID), zap.Error(err))
+	}
+	cur, gerr := b.d.Sessions.Get(ctx, s.ID)
+	if gerr != nil {
+		return // the session ended or expired; /setup shows the progress record
+	}
+	if cur, gerr = b.setDeployState(ctx, cur, d); gerr != nil {
+		b.d.Log.Warn("record deploy outcome in session", zap.Error(gerr))
+		return
+	}
+	if b.d.Followups != nil {
+		_ = b.d.Followups.EditOriginal(ctx, i, b.frame(ctx, cur, "", nil).edit())
+	}
+}

@@ -1,0 +1,48 @@
+package bot
+
+import (
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/arrakis-bot/arrakis/wizard"
+)
+
+// Step 1, INIT: the community's name.
+
+func initStep() stepDef {
+	return stepDef{ui: initUI, actions: map[string]actionFunc{}}
+}
+
+func initUI(sc *stepCtx) stepUI {
+	s := sc.s
+	body := "Name your community. Members see this name in Arrakis's messages."
+	label := "Set name…"
+	if s.Data.CommunityName != "" {
+		body = "Community name: **" + esc(s.Data.CommunityName) + "**. Change it, or press Next."
+		label = "Change name…"
+	}
+	if s.Data.EditOf != "" {
+		body = "Your server already has a deployed setup (snapshot " + s.Data.EditOf + "). Every step is " +
+			"pre-filled from it: change what you need, and Review shows what will change.\n\n" + body
+	}
+	return stepUI{Body: body, Buttons: []discordgo.Button{button(s, label, discordgo.PrimaryButton, actOpen, "name")}}
+}
+
+func nameModal() modalDef {
+	return modalDef{
+		name: "name", state: wizard.StateInit,
+		title: func(*wizard.Session) string { return "Community name" },
+		inputs: func(*wizard.Session) []inputDef {
+			return []inputDef{{ID: "name", Label: "Community name", Placeholder: "e.g. Honey Jar Holders", Required: true, Max: 100}}
+		},
+		prefill: func(s *wizard.Session) map[string]string {
+			return map[string]string{"name": s.Data.CommunityName}
+		},
+		apply: func(s *wizard.Session, in map[string]string) wizard.Problems {
+			clean, ps := wizard.ValidateCommunityName(in["name"])
+			if len(ps) == 0 {
+				s.Data.CommunityName = clean
+			}
+			return ps
+		},
+	}
+}
