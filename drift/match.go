@@ -77,12 +77,20 @@ func newMatching(desired *wizard.Manifest, shadow *Shadow, g *Guild) *matching {
 		}
 	}
 	var res wizard.ResourceMap
+	adopted := map[string]bool{}
 	if shadow != nil {
 		res = shadow.Resources
+		if shadow.Manifest != nil {
+			for _, t := range shadow.Manifest.Tiers {
+				if t.Role.Adopt != "" {
+					adopted[t.Role.Adopt] = true
+				}
+			}
+		}
 	}
 	m.matchRoles(res)
 	m.matchChannels(res)
-	m.findExtras(res)
+	m.findExtras(res, adopted)
 	return m
 }
 
@@ -246,14 +254,15 @@ func (m *matching) channelsBySig() map[chanSig][]string {
 }
 
 // findExtras lists what the shadow says the bot made that nothing desired matched and
-// that still exists. Keys that a desired tier or channel now uses get the live id
-// appended, so that the ResourceMap can carry both.
-func (m *matching) findExtras(res wizard.ResourceMap) {
+// that still exists. A role the deployed manifest adopted was the admin's, not made by
+// the bot, so it is never an extra (and never pruned). Keys that a desired tier or
+// channel now uses get the live id appended, so that the ResourceMap can carry both.
+func (m *matching) findExtras(res wizard.ResourceMap, adopted map[string]bool) {
 	seen := map[string]bool{}
 	for _, k := range sortedKeys(res.Roles) {
 		id := res.Roles[k]
 		i, ok := m.roleIdx[id]
-		if !ok || id == "" || seen[id] || m.roleTier[id] != "" || id == m.g.ID || id == m.g.BotRoleID || m.g.Roles[i].Managed {
+		if !ok || id == "" || seen[id] || adopted[id] || m.roleTier[id] != "" || id == m.g.ID || id == m.g.BotRoleID || m.g.Roles[i].Managed {
 			continue
 		}
 		seen[id] = true
