@@ -205,7 +205,7 @@ func (r *run) apply(ctx context.Context, op drift.Op) (string, error) {
 			_, err := dg.ChannelDelete(r.channelID(op), opts...)
 			return err
 		case drift.OpReorderChannel:
-			body := r.channelPositions(op.Order)
+			body := r.channelPositions(op.Key, op.Order)
 			if len(body) == 0 {
 				return nil
 			}
@@ -419,12 +419,31 @@ func (r *run) rolePositions(order []string) ([]position, error) {
 	return out, nil
 }
 
-// channelPositions gives the ordered channels increasing positions.
-func (r *run) channelPositions(order []string) []position {
+// channelPositions puts the ordered channels of one parent (parentKey "" = top level)
+// in manifest order after the parent's other channels, which keep their places: the
+// managed block always ends up in the same place, whether its channels were created just
+// now or by an earlier, interrupted deploy.
+func (r *run) channelPositions(parentKey string, order []string) []position {
+	parentID := ""
+	if parentKey != "" {
+		parentID = r.res.Channels[parentKey]
+	}
+	managed := map[string]bool{}
+	for _, key := range order {
+		if id := r.res.Channels[key]; id != "" {
+			managed[id] = true
+		}
+	}
+	base := 0
+	for _, c := range r.live.Guild.Channels {
+		if c.ParentID == parentID && !managed[c.ID] && c.Position >= base {
+			base = c.Position + 1
+		}
+	}
 	var out []position
 	for i, key := range order {
 		if id := r.res.Channels[key]; id != "" {
-			out = append(out, position{ID: id, Position: i})
+			out = append(out, position{ID: id, Position: base + i})
 		}
 	}
 	return out

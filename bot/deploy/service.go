@@ -139,9 +139,9 @@ func resultOf(err error) *Result {
 
 func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error) {
 	m, guildID := req.Manifest, req.GuildID
-	sha, err := manifestSHA(m)
-	if err != nil {
-		return nil, err
+	if v := m.Validate(); !v.Deployable {
+		return nil, &Error{Code: CodeInvalid, Problems: problemStrings(v.Problems),
+			Message: "The manifest cannot be deployed: " + v.Problems.Error() + "."}
 	}
 	st, err := s.load(ctx, guildID, m, req.Prune)
 	if err != nil {
@@ -155,7 +155,11 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 	// still matches, else a new version.
 	var snap *store.SnapshotMeta
 	latestDeployed := st.latest != nil && st.deployed != nil && st.latest.Meta.ID == st.deployed.Meta.ID
-	if st.latest != nil && st.latest.Meta.ManifestSHA256 == sha {
+	same, err := sameManifest(latestManifest(st), m)
+	if err != nil {
+		return nil, err
+	}
+	if same {
 		if !latestDeployed {
 			meta := st.latest.Meta
 			snap = &meta
@@ -174,7 +178,7 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 			switch {
 			case st.latest == nil:
 				reason = store.ReasonInitial
-			case st.latest.Meta.ManifestSHA256 == sha:
+			case same:
 				reason = store.ReasonReconcile
 			default:
 				reason = store.ReasonUpdate
@@ -349,6 +353,21 @@ func deletesOnly(ops []drift.Op) []drift.Op {
 		if isDelete(op) {
 			out = append(out, op)
 		}
+	}
+	return out
+}
+
+func latestManifest(st *state) *wizard.Manifest {
+	if st.latest == nil {
+		return nil
+	}
+	return st.latest.Manifest
+}
+
+func problemStrings(ps wizard.Problems) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
 	}
 	return out
 }

@@ -2,24 +2,25 @@ package deploy
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
-// manifestSHA is the SHA-256 the shadow store records for m.
-// TODO(deploy): use m.SHA256() once wizard's canonical encoding lands (the stores use the
-// same stand-in until then, so the two always agree).
-func manifestSHA(m *wizard.Manifest) (string, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(m); err != nil {
-		return "", fmt.Errorf("encode manifest: %w", err)
+// sameManifest reports whether two manifests have the same canonical JSON (and so the
+// same SHA-256). Comparing the encodings, rather than m's hash with the one a store
+// recorded, keeps the answer right whatever the store hashes.
+func sameManifest(a, b *wizard.Manifest) (bool, error) {
+	if a == nil || b == nil {
+		return a == b, nil
 	}
-	sum := sha256.Sum256(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-	return hex.EncodeToString(sum[:]), nil
+	ja, err := a.CanonicalJSON()
+	if err != nil {
+		return false, fmt.Errorf("encode manifest: %w", err)
+	}
+	jb, err := b.CanonicalJSON()
+	if err != nil {
+		return false, fmt.Errorf("encode manifest: %w", err)
+	}
+	return bytes.Equal(ja, jb), nil
 }
