@@ -41,7 +41,7 @@ type envConfig struct {
 }
 
 func withGuild(o fakediscord.GuildOptions) envOption { return func(c *envConfig) { c.guild = o } }
-func withConfig(f func(*Config)) envOption         { return func(c *envConfig) { c.config = f } }
+func withConfig(f func(*Config)) envOption           { return func(c *envConfig) { c.config = f } }
 func withStores(sh store.Shadow, co store.Coordination) envOption {
 	return func(c *envConfig) { c.shadow, c.coord = sh, co }
 }
