@@ -91,9 +91,9 @@ func TestTemplateKeysStable(t *testing.T) {
 
 func TestTemplatesWithAwkwardTierNames(t *testing.T) {
 	tiers := []Tier{
-		{ID: "t1", Name: "💎💎"},                  // slug would be empty
+		{ID: "t1", Name: "💎💎"},                     // slug would be empty
 		{ID: "t2", Name: strings.Repeat("W", 100)}, // voice name would be 106 characters
-		{ID: "t3", Name: ""},                     // not named yet
+		{ID: "t3", Name: ""},                       // not named yet
 	}
 	for _, tmpl := range []string{TemplateAdditiveOnly, TemplateParallelMirror} {
 		chs, ps := ExpandChannels(tmpl, nil, tiers)

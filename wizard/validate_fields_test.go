@@ -338,13 +338,13 @@ func TestValidateChannel(t *testing.T) {
 
 func TestNormalizeChannelName(t *testing.T) {
 	tests := map[string]string{
-		"General Chat":          "general-chat",
-		"  Gold   Members  ":    "gold-members",
-		"Hey! You?":             "hey-you",
-		"Ünïcode Straße":        "ünïcode-straße",
-		"a - b":                 "a-b",
-		"---":                   "",
-		"💎 Diamond":             "diamond",
+		"General Chat":           "general-chat",
+		"  Gold   Members  ":     "gold-members",
+		"Hey! You?":              "hey-you",
+		"Ünïcode Straße":         "ünïcode-straße",
+		"a - b":                  "a-b",
+		"---":                    "",
+		"💎 Diamond":              "diamond",
 		strings.Repeat("A", 150): strings.Repeat("a", 100),
 	}
 	for in, want := range tests {
@@ -361,7 +361,9 @@ func TestNormalizeChannelName(t *testing.T) {
 func TestValidateChannels(t *testing.T) {
 	tiers := fixtureData().Tiers
 	cat := Channel{Key: "cat", Name: "Members", Type: ChannelCategory, MinTier: "t1"}
-	text := func(key, parent string) Channel { return Channel{Key: key, Name: key, Type: ChannelText, Parent: parent} }
+	text := func(key, parent string) Channel {
+		return Channel{Key: key, Name: key, Type: ChannelText, Parent: parent}
+	}
 	wantProblem(t, ValidateChannels([]Channel{cat, text("a", "cat"), text("b", "")}, tiers, 0), "", "")
 	wantProblem(t, ValidateChannels([]Channel{cat, text("a", "nope")}, tiers, 0), "channels[1].parent", `"nope" is not in the channel list`)
 	wantProblem(t, ValidateChannels([]Channel{text("a", ""), text("b", "a")}, tiers, 0), "channels[1].parent", "not a category")
