@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"go.uber.org/zap"
@@ -19,6 +21,9 @@ func (b *Bot) AttachGateway(ctx context.Context, s *discordgo.Session) func() {
 }
 
 func (b *Bot) onGatewayInteraction(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
+	// Counted as background work from the start, so Wait covers the reply's Later too.
+	b.background.Add(1)
+	defer b.background.Done()
 	reply, first := b.Deliver(ctx, i)
 	if !first || reply.Response == nil {
 		return
@@ -33,8 +38,26 @@ func (b *Bot) onGatewayInteraction(ctx context.Context, s *discordgo.Session, i 
 // SessionFollowups edits interaction responses through a discordgo session's REST client.
 type SessionFollowups struct{ S *discordgo.Session }
 
-// EditOriginal edits the interaction's @original message.
+// EditOriginal edits the interaction's @original message. In HTTP mode the edit can reach
+// Discord a moment before Discord has taken the HTTP answer that created the message
+// ("Unknown Webhook"); that one error is retried briefly.
 func (f SessionFollowups) EditOriginal(ctx context.Context, i *discordgo.Interaction, e *discordgo.WebhookEdit) error {
-	_, err := f.S.InteractionResponseEdit(i, e, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
-	return err
+	wait := 50 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		_, err := f.S.InteractionResponseEdit(i, e, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+		if err == nil || attempt == 4 || !isUnknownWebhook(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+			wait *= 2
+		}
+	}
+}
+
+func isUnknownWebhook(err error) bool {
+	var rest *discordgo.RESTError
+	return errors.As(err, &rest) && rest.Message != nil && rest.Message.Code == discordgo.ErrCodeUnknownWebhook
 }

@@ -147,15 +147,19 @@ func channelLines(d wizard.SessionData) []string {
 	}
 	out := []string{templateNames[d.ChannelTemplate]}
 	for _, c := range d.CustomChannels {
-		out = append(out, "• "+channelText(c, d.Tiers))
+		out = append(out, "• "+channelText(c, d.CustomChannels, d.Tiers))
 	}
 	return out
 }
 
-func channelText(c wizard.Channel, tiers []wizard.Tier) string {
+func channelText(c wizard.Channel, all []wizard.Channel, tiers []wizard.Tier) string {
 	t := fmt.Sprintf("%s **%s**", channelTypeNames[c.Type], esc(c.Name))
 	if c.Parent != "" {
-		t += " in " + esc(c.Parent)
+		parent := c.Parent
+		if i := wizard.ChannelByKey(all, c.Parent); i >= 0 {
+			parent = all[i].Name
+		}
+		t += " in " + esc(parent)
 	}
 	if c.MinTier != "" {
 		t += " — " + tierName(c.MinTier, tiers) + " and up"
