@@ -47,7 +47,7 @@ func wizardWalk() []walkStep {
 				}
 			}},
 		{name: "name", do: modalStep("open:name", map[string]string{"name": "  Honey Jar  "}), title: "Step 1 of 8 — Community name",
-			text: []string{"Community: Honey Jar"},
+			text:  []string{"Community: Honey Jar"},
 			check: func(t *testing.T, e *E2E, s *wizard.Session) { eq(t, "name", s.Data.CommunityName, "Honey Jar") }},
 		{name: "to chains", do: clickStep("next"), title: "Step 2 of 8 — Chains", text: []string{"▰▰▱▱▱▱▱▱"},
 			check: func(t *testing.T, e *E2E, s *wizard.Session) { eq(t, "state", s.State, wizard.StateChainSelect) }},
@@ -68,7 +68,9 @@ func wizardWalk() []walkStep {
 		{name: "nft type", do: clickStep("sel:atype", "erc721"), title: "Step 3 of 8 — Assets"},
 		{name: "bayc", do: modalStep("open:asset", map[string]string{"contract": bayc, "name": "Bored Ape Yacht Club", "symbol": "BAYC"}),
 			title: "Step 3 of 8 — Assets", text: []string{"**BAYC**"},
-			check: func(t *testing.T, e *E2E, s *wizard.Session) { eq(t, "asset 2 type", s.Data.Assets[1].Type, wizard.AssetERC721) }},
+			check: func(t *testing.T, e *E2E, s *wizard.Session) {
+				eq(t, "asset 2 type", s.Data.Assets[1].Type, wizard.AssetERC721)
+			}},
 		{name: "to rules", do: clickStep("next"), title: "Step 4 of 8 — Eligibility rules"},
 		{name: "tier bronze", do: modalStep("open:tier", map[string]string{"name": "Bronze"}), title: "Step 4 of 8 — Eligibility rules",
 			text:  []string{"Tier 1 **Bronze**: no rules yet"},
@@ -92,7 +94,9 @@ func wizardWalk() []walkStep {
 		{name: "to roles", do: clickStep("next"), title: "Step 5 of 8 — Tier roles"},
 		{name: "adopt for gold", do: func(e *E2E) Result { return e.Click("sel:adopt", e.Seed.ModeratorRoleID) },
 			title: "Step 5 of 8 — Tier roles", text: []string{"existing role <@&"},
-			check: func(t *testing.T, e *E2E, s *wizard.Session) { eq(t, "adopt", s.Data.Tiers[1].Role.Adopt, e.Seed.ModeratorRoleID) }},
+			check: func(t *testing.T, e *E2E, s *wizard.Session) {
+				eq(t, "adopt", s.Data.Tiers[1].Role.Adopt, e.Seed.ModeratorRoleID)
+			}},
 		{name: "pick bronze", do: clickStep("sel:tier", "0"), title: "Step 5 of 8 — Tier roles"},
 		{name: "bronze role", do: modalStep("open:role", map[string]string{"name": "Bronze Holder", "color": "#CD7F32"}),
 			title: "Step 5 of 8 — Tier roles", text: []string{"new role **Bronze Holder** (#CD7F32)"},
