@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -35,6 +37,7 @@ func TestShadowStoreConformance(t *testing.T) {
 	t.Run("s3", func(t *testing.T) {
 		t.Parallel()
 		storetest.TestShadow(t, newS3Backend)
+		t.Run("LoserTakesNextVersion", testS3LoserTakesNextVersion)
 		t.Run("Errors", testS3Errors)
 		t.Run("CheckRefusesUnconditionalServer", testS3CheckRefusesUnconditionalServer)
 	})
@@ -213,4 +216,142 @@ func resigningProxy(t *testing.T, set testenv.S3Settings, stripped *atomic.Int32
 	srv := httptest.NewServer(proxy)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// testS3LoserTakesNextVersion makes a race certain: one writer's claim of v1 is held in its
+// transport until another writer has committed v1. The held claim must then be refused by
+// the server (412) and the loser must commit v2 after v1.
+func testS3LoserTakesNextVersion(t *testing.T) {
+	t.Parallel()
+	set := testenv.S3(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	hold := &holdFirstClaim{held: make(chan struct{}), release: make(chan struct{})}
+	o := s3Options(set)
+	o.HTTPClient = &http.Client{Transport: hold}
+	slow, fast := newS3Shadow(t, o), newS3Shadow(t, s3Options(set))
+	cid := testenv.GuildID(t)
+
+	type result struct {
+		meta store.SnapshotMeta
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		meta, err := slow.Save(ctx, storetest.ShadowManifest(cid, 1), store.SnapshotMeta{CommunityID: cid, CreatedBy: "slow"})
+		done <- result{meta, err}
+	}()
+	select {
+	case <-hold.held:
+	case <-ctx.Done():
+		t.Fatal("the slow writer never tried to claim a version")
+	}
+	won, err := fast.Save(ctx, storetest.ShadowManifest(cid, 2), store.SnapshotMeta{CommunityID: cid, CreatedBy: "fast"})
+	close(hold.release)
+	if err != nil || won.Version != 1 {
+		t.Fatalf("fast writer: Save = %s, %v; want v00000001", won.ID, err)
+	}
+	var lost result
+	select {
+	case lost = <-done:
+	case <-ctx.Done():
+		t.Fatal("the slow writer's Save did not return")
+	}
+	if lost.err != nil || lost.meta.Version != 2 || lost.meta.PreviousID != won.ID {
+		t.Fatalf("slow writer: Save = %s after %q, %v; want v00000002 after %s", lost.meta.ID, lost.meta.PreviousID, lost.err, won.ID)
+	}
+	if n := hold.refused.Load(); n < 1 {
+		t.Errorf("the server refused %d conditional writes, want the held claim refused", n)
+	}
+	for i, meta := range []store.SnapshotMeta{won, lost.meta} {
+		snap, err := fast.Get(ctx, cid, meta.ID)
+		if err != nil || snap.Meta.CreatedBy != meta.CreatedBy {
+			t.Fatalf("Get %s = %+v, %v; want the %s writer's snapshot", meta.ID, snap, err, meta.CreatedBy)
+		}
+		if got, want := snap.Manifest.Community.Name, storetest.ShadowManifest(cid, 2-i).Community.Name; got != want {
+			t.Errorf("Get %s: manifest %q, want %q", meta.ID, got, want)
+		}
+	}
+}
+
+// holdFirstClaim is an http.RoundTripper that holds the first conditional metadata write
+// until release is closed, and counts the writes the server refuses with 412.
+type holdFirstClaim struct {
+	once    sync.Once
+	held    chan struct{}
+	release chan struct{}
+	refused atomic.Int32
+}
+
+func (h *holdFirstClaim) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodPut && req.Header.Get("If-None-Match") != "" && strings.Contains(req.URL.Path, "/metadata/") {
+		first := false
+		h.once.Do(func() { first = true })
+		if first {
+			close(h.held)
+			select {
+			case <-h.release:
+			case <-req.Context().Done():
+				return nil, req.Context().Err()
+			}
+		}
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil && resp.StatusCode == http.StatusPreconditionFailed {
+		h.refused.Add(1)
+	}
+	return resp, err
+}
+
+// BenchmarkShadowStore measures Save (a new version of one community), Get (with the SHA-256
+// check) and Latest (hint, probe, read) on both backends.
+func BenchmarkShadowStore(b *testing.B) {
+	backends := []struct {
+		name string
+		open func(b *testing.B) store.Shadow
+	}{
+		{"dir", func(b *testing.B) store.Shadow {
+			s, err := dir.NewShadow(b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s
+		}},
+		{"s3", func(b *testing.B) store.Shadow {
+			s, err := s3.NewShadow(context.Background(), s3Options(testenv.S3(b)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s
+		}},
+	}
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) {
+			s := be.open(b)
+			ctx := context.Background()
+			cid := testenv.GuildID(b)
+			m := storetest.ShadowManifest(cid, 1)
+			b.Run("Save", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := s.Save(ctx, m, store.SnapshotMeta{CommunityID: cid}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("Get", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := s.Get(ctx, cid, store.SnapshotID(1)); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("Latest", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := s.Latest(ctx, cid); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
 }

@@ -4,10 +4,8 @@ package dir
 // into a bucket (and back) as it is; the shared conformance suite keeps the two in step.
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -75,26 +73,14 @@ func versionOfKey(prefix, key string) (int, bool) {
 	return parseID(id)
 }
 
-// manifestBody is the canonical JSON of m and its SHA-256 (hex).
+// manifestBody is the canonical JSON of m (the wizard's one encoding, so the same manifest
+// always lands on the same key) and its SHA-256 (hex).
 func manifestBody(m *wizard.Manifest) ([]byte, string, error) {
-	body, err := canonicalJSON(m)
+	body, err := m.CanonicalJSON()
 	if err != nil {
 		return nil, "", err
 	}
-	sum := sha256.Sum256(body)
-	return body, hex.EncodeToString(sum[:]), nil
-}
-
-// canonicalJSON is a stand-in for wizard's CanonicalJSON until it lands: struct field order,
-// no HTML escaping, no trailing newline.
-func canonicalJSON(m *wizard.Manifest) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(m); err != nil {
-		return nil, fmt.Errorf("encode manifest: %w", err)
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return body, sha256Hex(body), nil
 }
 
 func sha256Hex(b []byte) string {

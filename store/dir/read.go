@@ -139,6 +139,8 @@ func (s *Shadow) manifest(op string, meta store.SnapshotMeta) (*wizard.Manifest,
 		return nil, &store.Error{Code: store.CodeIntegrity, Op: op, Key: meta.ManifestKey,
 			Err: fmt.Errorf("manifest of snapshot %s has SHA-256 %s, metadata says %s: it was changed after it was saved", meta.ID, got, meta.ManifestSHA256)}
 	}
+	// The hash proves these are the saved bytes; a plain decode (not wizard.DecodeJSON's
+	// strict one) keeps old history readable should a later schema drop a field.
 	var m wizard.Manifest
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, &store.Error{Code: store.CodeCorrupt, Op: op, Key: meta.ManifestKey, Err: fmt.Errorf("manifest does not decode: %w", err)}

@@ -78,9 +78,6 @@ func NewShadow(ctx context.Context, o Options) (*Shadow, error) {
 		loads = append(loads, config.WithCredentialsProvider(
 			credentials.NewStaticCredentialsProvider(o.AccessKey, o.SecretKey, "")))
 	}
-	if o.HTTPClient != nil {
-		loads = append(loads, config.WithHTTPClient(o.HTTPClient))
-	}
 	if o.ChecksumWhenRequired {
 		loads = append(loads,
 			config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
@@ -95,6 +92,11 @@ func NewShadow(ctx context.Context, o Options) (*Shadow, error) {
 			so.BaseEndpoint = aws.String(strings.TrimRight(o.Endpoint, "/"))
 		}
 		so.UsePathStyle = o.PathStyle
+		// Set here, not through config.WithHTTPClient, which refuses a plain *http.Client
+		// when a custom CA bundle (AWS_CA_BUNDLE) is configured.
+		if o.HTTPClient != nil {
+			so.HTTPClient = o.HTTPClient
+		}
 	})
 	endpoint := o.Endpoint
 	if endpoint == "" {
