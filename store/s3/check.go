@@ -43,7 +43,7 @@ func (s *Shadow) Check(ctx context.Context) error {
 	switch {
 	case second == nil:
 		return &store.Error{Code: store.CodeUnsupported, Op: op, Key: key, Err: fmt.Errorf(
-			"the S3 server at %s ignored If-None-Match: * and overwrote an existing object, so two deploys could claim the same snapshot version; use a server that supports conditional writes (AWS S3, or versitygw 1.8 and later)", s.endpoint)}
+			"the S3 server at %s ignored If-None-Match: * and overwrote an existing object, so two deploys could claim the same snapshot version; use a server that supports conditional writes, such as AWS S3 or versitygw", s.endpoint)}
 	case store.IsCode(second, store.CodeAlreadyExists), store.IsCode(second, store.CodeConflict):
 	default:
 		return second
