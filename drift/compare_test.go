@@ -318,3 +318,45 @@ func TestDriftDeterministicOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestDriftConfigMismatchHashes: the hashes shown are the snapshots' SHA-256 prefixes,
+// and an absent shadow never yields config_mismatch.
+func TestDriftConfigMismatchHashes(t *testing.T) {
+	m := testManifest()
+	g, sh := deploy(t, m, baseGuild(), newIDs())
+	d := cloneManifest(t, m)
+	d.Tiers[0].Rules = []wizard.Rule{{Type: wizard.RuleScoreThreshold}}
+	items := Compare(d, sh, g).Items
+	if len(items) != 1 || items[0].Type != ConfigMismatch || items[0].Name != "undeployed changes to tiers" {
+		t.Fatalf("items %+v", items)
+	}
+	want, _ := d.SHA256()
+	got, _ := m.SHA256()
+	if items[0].Expected != want[:12] || items[0].Actual != got[:12] {
+		t.Errorf("hashes %s/%s, want %s/%s", items[0].Expected, items[0].Actual, want[:12], got[:12])
+	}
+	if rep := Compare(d, nil, g); !rep.Empty() {
+		t.Errorf("without a shadow: %+v", rep.Items)
+	}
+}
+
+// TestDriftExpectedOverwrites resolves subjects through the matching.
+func TestDriftExpectedOverwrites(t *testing.T) {
+	m := testManifest()
+	g, sh := deploy(t, m, baseGuild(), newIDs())
+	got := ExpectedOverwrites(m, sh, g, "gold-lounge")
+	want := []Overwrite{
+		{ID: testGuildID, Type: OverwriteRole, Deny: wizard.PermViewChannel},
+		{ID: testBotRole, Type: OverwriteRole, Allow: wizard.PermViewChannel | wizard.PermManageChannels},
+		{ID: roleByName(&g, "Gold").ID, Type: OverwriteRole, Allow: wizard.PermViewChannel},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("expected overwrites %+v, want %+v", got, want)
+	}
+	if got := ExpectedOverwrites(m, sh, g, "lobby"); got != nil {
+		t.Errorf("ungated channel: %+v", got)
+	}
+	if got := ExpectedOverwrites(m, sh, g, "nope"); got != nil {
+		t.Errorf("unknown key: %+v", got)
+	}
+}

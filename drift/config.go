@@ -12,30 +12,40 @@ import (
 )
 
 // configDiff reports a config_mismatch when the desired manifest is not the deployed one.
-// Content is compared in a canonical form (sorted keys, no HTML escaping, an absent list
-// equal to an empty one) so that a manifest that went through YAML or S3 unchanged is
-// equal to itself. The item names the top-level sections that differ.
+// Equality is the manifests' SHA-256 (wizard's canonical JSON, the same hash snapshots
+// carry), so a manifest that went through YAML or S3 unchanged equals itself; Expected
+// and Actual are its first 12 hex digits. The item names the top-level sections that
+// differ, found by comparing each section in a canonical form of its own.
 func configDiff(desired, deployed *wizard.Manifest) (Item, bool) {
 	if reflect.DeepEqual(desired, deployed) {
 		return Item{}, false
 	}
 	want, got := sections(desired), sections(deployed)
+	wantSum, err1 := desired.SHA256()
+	gotSum, err2 := deployed.SHA256()
+	if err1 != nil || err2 != nil { // not expected: fall back to the sections' own hash
+		wantSum, gotSum = shortHash(want), shortHash(got)
+	}
+	if wantSum == gotSum {
+		return Item{}, false
+	}
 	var differ []string
 	for i, s := range want {
 		if !bytes.Equal(s.body, got[i].body) {
 			differ = append(differ, s.name)
 		}
 	}
-	if len(differ) == 0 {
-		return Item{}, false
+	name := "undeployed changes"
+	if len(differ) > 0 {
+		name += " to " + strings.Join(differ, ", ")
 	}
 	return Item{
 		Type:     ConfigMismatch,
 		Severity: SeverityWarning,
-		Name:     "undeployed changes to " + strings.Join(differ, ", "),
+		Name:     name,
 		Field:    "manifest",
-		Expected: shortHash(want),
-		Actual:   shortHash(got),
+		Expected: wantSum[:12],
+		Actual:   gotSum[:12],
 	}, true
 }
 
@@ -56,8 +66,8 @@ func sections(m *wizard.Manifest) []section {
 	}
 }
 
-// shortHash is the first 12 hex digits of a SHA-256 over the canonical sections; it is
-// for telling versions apart on screen, not the snapshot's SHA-256.
+// shortHash is a SHA-256 over the canonical sections, used only if the manifest's own
+// SHA256 fails.
 func shortHash(ss []section) string {
 	h := sha256.New()
 	for _, s := range ss {
@@ -66,7 +76,7 @@ func shortHash(ss []section) string {
 		h.Write(s.body)
 		h.Write([]byte{0})
 	}
-	return hex.EncodeToString(h.Sum(nil))[:12]
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // canonical encodes v as JSON with sorted keys and null lists as []. Manifest fields

@@ -259,7 +259,7 @@ func (m *matching) channelsBySig() map[chanSig][]string {
 // channel now uses get the live id appended, so that the ResourceMap can carry both.
 func (m *matching) findExtras(res wizard.ResourceMap, adopted map[string]bool) {
 	seen := map[string]bool{}
-	for _, k := range sortedKeys(res.Roles) {
+	for _, k := range unmatchedKeys(res.Roles, m.roleTier) {
 		id := res.Roles[k]
 		i, ok := m.roleIdx[id]
 		if !ok || id == "" || seen[id] || adopted[id] || m.roleTier[id] != "" || id == m.g.ID || id == m.g.BotRoleID || m.g.Roles[i].Managed {
@@ -273,7 +273,7 @@ func (m *matching) findExtras(res wizard.ResourceMap, adopted map[string]bool) {
 		m.extraRoles = append(m.extraRoles, extra{key, id})
 		m.extraRole[id] = key
 	}
-	for _, k := range sortedKeys(res.Channels) {
+	for _, k := range unmatchedKeys(res.Channels, m.idChan) {
 		id := res.Channels[k]
 		if _, ok := m.chanIdx[id]; !ok || id == "" || seen[id] || m.idChan[id] != "" {
 			continue
@@ -294,10 +294,13 @@ func (m *matching) desiredChannel(key string) int {
 	return -1
 }
 
-func sortedKeys(mp map[string]string) []string {
-	ks := make([]string, 0, len(mp))
-	for k := range mp {
-		ks = append(ks, k)
+// unmatchedKeys are the keys of res whose id nothing desired matched, sorted.
+func unmatchedKeys(res map[string]string, matched map[string]string) []string {
+	var ks []string
+	for k, id := range res {
+		if matched[id] == "" {
+			ks = append(ks, k)
+		}
 	}
 	sort.Strings(ks)
 	return ks

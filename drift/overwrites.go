@@ -1,7 +1,7 @@
 package drift
 
 import (
-	"fmt"
+	"strconv"
 
 	"github.com/arrakis-bot/arrakis/wizard"
 )
@@ -151,12 +151,15 @@ type fieldDiff struct {
 // managed subjects that should go.
 func (m *matching) overwriteDiffs(c wizard.Channel, live *Channel, plan bool) (diffs []fieldDiff, want []wizard.Overwrite, remove []string) {
 	exp := m.desired.ChannelOverwrites(c)
-	expected := map[target]bool{}
-	liveBy := map[target]Overwrite{}
+	// Overwrite lists are short (a dozen at most), so scans beat maps here.
+	var buf [16]target
+	expected := buf[:0]
+	if plan {
+		want = make([]wizard.Overwrite, 0, len(exp))
+	}
+	var liveOws []Overwrite
 	if live != nil {
-		for _, o := range live.Overwrites {
-			liveBy[target{o.ID, o.Type}] = o
-		}
+		liveOws = live.Overwrites
 	}
 	for _, o := range exp {
 		t, ok := resolveSubject(m.g, m.tierRole, o.Subject)
@@ -168,9 +171,11 @@ func (m *matching) overwriteDiffs(c wizard.Channel, live *Channel, plan bool) (d
 			diffs = append(diffs, fieldDiff{"overwrite:" + o.Subject, SeverityWarning, renderAllowDeny(o.Allow, o.Deny), "none"})
 			continue
 		}
-		want = append(want, o)
-		expected[t] = true
-		got, present := liveBy[t]
+		if plan {
+			want = append(want, o)
+		}
+		expected = append(expected, t)
+		got, present := findOverwrite(liveOws, t)
 		switch {
 		case !present:
 			diffs = append(diffs, fieldDiff{"overwrite:" + o.Subject, SeverityWarning, renderAllowDeny(o.Allow, o.Deny), "none"})
@@ -181,7 +186,7 @@ func (m *matching) overwriteDiffs(c wizard.Channel, live *Channel, plan bool) (d
 	if live != nil {
 		for _, o := range live.Overwrites {
 			label, managed := m.managedLabel(o)
-			if !managed || expected[target{o.ID, o.Type}] {
+			if !managed || containsTarget(expected, target{o.ID, o.Type}) {
 				continue
 			}
 			diffs = append(diffs, fieldDiff{"overwrite:" + label, SeverityWarning, "none", renderAllowDeny(o.Allow, o.Deny)})
@@ -189,6 +194,24 @@ func (m *matching) overwriteDiffs(c wizard.Channel, live *Channel, plan bool) (d
 		}
 	}
 	return diffs, want, remove
+}
+
+func findOverwrite(ows []Overwrite, t target) (Overwrite, bool) {
+	for _, o := range ows {
+		if o.ID == t.id && o.Type == t.typ {
+			return o, true
+		}
+	}
+	return Overwrite{}, false
+}
+
+func containsTarget(ts []target, t target) bool {
+	for _, x := range ts {
+		if x == t {
+			return true
+		}
+	}
+	return false
 }
 
 // creatable reports whether subject is a tier whose role a plan will create.
@@ -220,5 +243,5 @@ func ExpectedOverwrites(desired *wizard.Manifest, shadow *Shadow, actual Guild, 
 }
 
 func renderAllowDeny(allow, deny int64) string {
-	return fmt.Sprintf("allow %d, deny %d", allow, deny)
+	return "allow " + strconv.FormatInt(allow, 10) + ", deny " + strconv.FormatInt(deny, 10)
 }
