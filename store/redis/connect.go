@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/arrakis-bot/arrakis/store"
@@ -23,18 +24,32 @@ type ConnOptions struct {
 	WriteTimeout time.Duration
 }
 
-// Connect opens a client for url and checks that Redis answers PING.
+// Connect opens a client for url (see NewClient) and checks that Redis answers PING.
+func Connect(ctx context.Context, rawURL string, o ConnOptions) (goredis.UniversalClient, error) {
+	c, err := NewClient(rawURL, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Ping(ctx).Err(); err != nil {
+		_ = c.Close()
+		return nil, wrap("connect to redis at "+redactedURL(rawURL), "", err)
+	}
+	return c, nil
+}
+
+// NewClient makes a client for url without contacting Redis.
 //
 //	redis://[user:pass@]host:port/db          a single node (rediss:// for TLS)
 //	redis://h1:p1?addr=h2:p2&addr=h3:p3       a Cluster, seeded from every address given
 //	redis://h1:p1?cluster=true                a Cluster seeded from one address
 //	redis://s1:p1?addr=s2:p2&master_name=m    Sentinel: the master m, found through s1, s2
 //
-// Other query parameters are go-redis's (ParseURL, ParseClusterURL, ParseFailoverURL). A
-// command is tried once: no retry after a network error (go-redis's default is three), so a
+// Other query parameters are go-redis's (ParseURL, ParseClusterURL, ParseFailoverURL). Unless
+// the URL says otherwise (max_retries, dialer_retries), a command is tried once and a dial
+// is tried once — go-redis's defaults are three command retries and five dials each — so a
 // dead Redis costs at most one dial or read timeout, and a compare-and-swap is never re-sent
-// blindly. A URL may set max_retries to choose otherwise.
-func Connect(ctx context.Context, rawURL string, o ConnOptions) (goredis.UniversalClient, error) {
+// blindly.
+func NewClient(rawURL string, o ConnOptions) (goredis.UniversalClient, error) {
 	const op = "connect to redis"
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -46,6 +61,14 @@ func Connect(ctx context.Context, rawURL string, o ConnOptions) (goredis.Univers
 	cluster := q.Get("cluster") == "true" || q.Get("cluster") == "1"
 	q.Del("cluster")
 	retries := q.Has("max_retries")
+	dialerRetries := 1
+	if v := q.Get("dialer_retries"); v != "" {
+		// Parsed here: go-redis's single-node ParseURL does not know this parameter.
+		if dialerRetries, err = strconv.Atoi(v); err != nil {
+			return nil, badURL(op, shown, fmt.Errorf("dialer_retries=%q is not a number", v))
+		}
+	}
+	q.Del("dialer_retries")
 	u.RawQuery = q.Encode()
 	clean := u.String()
 
@@ -58,50 +81,45 @@ func Connect(ctx context.Context, rawURL string, o ConnOptions) (goredis.Univers
 		}
 		return DefaultTimeout
 	}
-	var c goredis.UniversalClient
+	// tune applies the timeouts and retry policy to whichever options struct the URL needs.
+	tune := func(dial, read, write *time.Duration, maxRetries, dialerRetriesOpt *int) {
+		*dial, *read, *write = pick(o.DialTimeout, *dial), pick(o.ReadTimeout, *read), pick(o.WriteTimeout, *write)
+		if !retries {
+			*maxRetries = -1
+		}
+		*dialerRetriesOpt = dialerRetries
+	}
 	switch {
 	case q.Has("master_name"):
 		fo, err := goredis.ParseFailoverURL(clean)
 		if err != nil {
 			return nil, badURL(op, shown, err)
 		}
-		fo.DialTimeout = pick(o.DialTimeout, fo.DialTimeout)
-		fo.ReadTimeout = pick(o.ReadTimeout, fo.ReadTimeout)
-		fo.WriteTimeout = pick(o.WriteTimeout, fo.WriteTimeout)
-		if !retries {
-			fo.MaxRetries = -1
-		}
-		c = goredis.NewFailoverClient(fo)
+		tune(&fo.DialTimeout, &fo.ReadTimeout, &fo.WriteTimeout, &fo.MaxRetries, &fo.DialerRetries)
+		return goredis.NewFailoverClient(fo), nil
 	case cluster || len(q["addr"]) > 0:
 		co, err := goredis.ParseClusterURL(clean)
 		if err != nil {
 			return nil, badURL(op, shown, err)
 		}
-		co.DialTimeout = pick(o.DialTimeout, co.DialTimeout)
-		co.ReadTimeout = pick(o.ReadTimeout, co.ReadTimeout)
-		co.WriteTimeout = pick(o.WriteTimeout, co.WriteTimeout)
-		if !retries {
-			co.MaxRetries = -1
-		}
-		c = goredis.NewClusterClient(co)
+		tune(&co.DialTimeout, &co.ReadTimeout, &co.WriteTimeout, &co.MaxRetries, &co.DialerRetries)
+		return goredis.NewClusterClient(co), nil
 	default:
 		so, err := goredis.ParseURL(clean)
 		if err != nil {
 			return nil, badURL(op, shown, err)
 		}
-		so.DialTimeout = pick(o.DialTimeout, so.DialTimeout)
-		so.ReadTimeout = pick(o.ReadTimeout, so.ReadTimeout)
-		so.WriteTimeout = pick(o.WriteTimeout, so.WriteTimeout)
-		if !retries {
-			so.MaxRetries = -1
-		}
-		c = goredis.NewClient(so)
+		tune(&so.DialTimeout, &so.ReadTimeout, &so.WriteTimeout, &so.MaxRetries, &so.DialerRetries)
+		return goredis.NewClient(so), nil
 	}
-	if err := c.Ping(ctx).Err(); err != nil {
-		_ = c.Close()
-		return nil, wrap(op+" at "+shown, "", err)
+}
+
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
 	}
-	return c, nil
+	return u.Redacted()
 }
 
 func badURL(op, shown string, err error) error {

@@ -89,3 +89,12 @@ func isSnowflake(s string) bool {
 	}
 	return true
 }
+
+// SessionKey is the key of a guild's session, for operators and tests that look inside Redis.
+func SessionKey(guildID string) string { return sessionKey(guildID) }
+
+// ProgressKey is the key of a guild's deploy progress.
+func ProgressKey(guildID string) string { return progressKey(guildID) }
+
+// LeaseKey is the key of a lease.
+func LeaseKey(name string) string { return leaseKey(name) }

@@ -61,7 +61,11 @@ local function load(key, id, expect)
   local v = redis.call('GET', key)
   if not v then return nil, {'missing'} end
   local meta, ui, data = split(v)
-  if not meta then return nil, {'corrupt'} end
+  if not meta or type(meta.id) ~= 'string' or type(meta.guildId) ~= 'string' or type(meta.state) ~= 'string'
+    or string.sub(meta.id, 1, #meta.guildId + 1) ~= meta.guildId .. '.'
+    or not string.find(key, '{' .. meta.guildId .. '}', 1, true) then
+    return nil, {'corrupt'}
+  end
   if meta.id ~= id then return nil, {'ended'} end
   if expect and meta.version ~= tonumber(expect) then
     return nil, {'conflict', tostring(meta.version)}

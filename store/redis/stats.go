@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
@@ -14,6 +15,9 @@ import (
 
 // scanCount is the COUNT hint of each SCAN call.
 const scanCount = 500
+
+// statsFlushWait bounds how long Stats waits for queued counter increments to be sent.
+const statsFlushWait = 500 * time.Millisecond
 
 // Stats implements store.Sessions. Active and ByState come from a SCAN of the session keys
 // on every master (never KEYS) and a read of each session's state; the counters are read
@@ -24,7 +28,9 @@ func (s *Sessions) Stats(ctx context.Context) (store.SessionStats, error) {
 	if err := s.open(op); err != nil {
 		return st, err
 	}
-	s.counters.flush(ctx)
+	flushCtx, cancel := context.WithTimeout(ctx, statsFlushWait)
+	s.counters.flush(flushCtx)
+	cancel()
 
 	var mu sync.Mutex
 	scan := func(ctx context.Context, c goredis.Cmdable) error {
