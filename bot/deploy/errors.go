@@ -71,4 +71,13 @@ func (e *Error) Resumable() bool {
 	return false
 }
 
-var errNotImplemented = errors.New("not implemented yet")
+
+// UserMessage words any error from the Service as a sentence for an admin: the Message of
+// an *Error, and a generic sentence for anything else (which the caller logs in full).
+func UserMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
+	}
+	return "Something went wrong on our side; the details are in the bot's log. Try again in a minute."
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/wizard"
 )
 
 func leaseName(guildID string) string { return "deploy:" + guildID }
@@ -20,7 +21,7 @@ func (s *Service) lock(ctx context.Context, guildID string) (context.Context, fu
 	lease, err := s.cfg.Coordination.AcquireLease(ctx, leaseName(guildID), s.cfg.LeaseTTL)
 	if store.IsCode(err, store.CodeLeaseHeld) {
 		e := &Error{Code: CodeRunning, Err: err}
-		if p, perr := s.cfg.Coordination.Progress(ctx, guildID); perr == nil && p != nil {
+		if p := s.runningProgress(ctx, guildID); p != nil {
 			e.HeldBy, e.Since = p.StartedBy, p.StartedAt
 		}
 		e.Message = "A deploy is already running for this server"
@@ -89,4 +90,37 @@ func isSnowflake(s string) bool {
 		}
 	}
 	return true
+}
+
+// runningProgress reads the progress of the deploy that holds the lease. The holder
+// records itself right after taking the lease, so a record that is not running yet is
+// waited for briefly (the two deploys may have started at the same moment).
+func (s *Service) runningProgress(ctx context.Context, guildID string) *store.DeployProgress {
+	for i := 0; i < 10; i++ {
+		p, err := s.cfg.Coordination.Progress(ctx, guildID)
+		if err == nil && p != nil && running(p) {
+			return p
+		}
+		if sleep(ctx, 50*time.Millisecond) != nil {
+			return nil
+		}
+	}
+	return nil
+}
+
+// markStarted records who holds the deploy lease, keeping what an interrupted deploy
+// recorded (its snapshot and ResourceMap) so that this deploy can resume it.
+func (s *Service) markStarted(ctx context.Context, guildID, by string) error {
+	p, err := s.cfg.Coordination.Progress(ctx, guildID)
+	switch {
+	case store.IsCode(err, store.CodeNotFound) || err == nil && p.Status == wizard.DeployCompleted:
+		p = &store.DeployProgress{GuildID: guildID}
+	case err != nil:
+		return fmt.Errorf("read the deploy progress of guild %s: %w", guildID, err)
+	}
+	p.Status, p.StartedBy, p.StartedAt, p.UpdatedAt, p.Error = wizard.DeployPending, by, s.cfg.Now(), s.cfg.Now(), ""
+	if err := s.cfg.Coordination.SaveProgress(ctx, p); err != nil {
+		return fmt.Errorf("save the deploy progress of guild %s: %w", guildID, err)
+	}
+	return nil
 }

@@ -121,7 +121,15 @@ func (s *Service) Deploy(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	defer unlock()
+	if err := s.markStarted(runCtx, req.GuildID, req.By); err != nil {
+		return nil, err
+	}
 	res, err := s.deployLocked(runCtx, req)
+	if err != nil && resultOf(err) == nil {
+		// Refused before any write (preflight, an invalid manifest, a failed read): the
+		// progress record says so instead of staying "pending".
+		s.markRefused(runCtx, req.GuildID, UserMessage(err))
+	}
 	if err != nil && errors.Is(context.Cause(runCtx), errLeaseLost) {
 		err = &Error{Code: CodeInterrupted, Err: err, Result: resultOf(err),
 			Message: "The deploy stopped because another instance took its lease over; run it again to continue where it stopped."}
@@ -370,4 +378,17 @@ func problemStrings(ps wizard.Problems) []string {
 		out[i] = p.String()
 	}
 	return out
+}
+
+func (s *Service) markRefused(ctx context.Context, guildID, msg string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5e9)
+	defer cancel()
+	p, err := s.cfg.Coordination.Progress(ctx, guildID)
+	if err != nil || p.Status != wizard.DeployPending {
+		return
+	}
+	p.Status, p.Error, p.UpdatedAt = wizard.DeployFailed, msg, s.cfg.Now()
+	if err := s.cfg.Coordination.SaveProgress(ctx, p); err != nil {
+		s.log.Warn("save refused deploy progress failed")
+	}
 }

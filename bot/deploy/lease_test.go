@@ -1,0 +1,89 @@
+package deploy
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/arrakis-bot/arrakis/internal/fakediscord"
+	"github.com/arrakis-bot/arrakis/internal/testenv"
+	"github.com/arrakis-bot/arrakis/store/dir"
+	"github.com/arrakis-bot/arrakis/store/redis"
+)
+
+// TestConcurrentDeploysOneGuild: two instances, each with its own Redis client and
+// discordgo session, deploy one guild at the same moment: one runs, the other is told a
+// deploy is already running, and the guild ends up deployed once.
+func TestConcurrentDeploysOneGuild(t *testing.T) {
+	fd := fakediscord.New(t)
+	ctx := ctxT(t)
+	sh, err := dir.NewShadow(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, func(c *envConfig) { c.fd = fd }, withStores(sh, redis.NewCoordination(testenv.Redis(t))))
+	m := loadManifest(t, "community.yaml", e.guild.ID)
+
+	// Each instance, once it has made its first write, waits until the other instance's
+	// deploy has returned: so the loser can only lose by finding the lease held.
+	loserDone := make(chan struct{})
+	hold := func(c *Config) {
+		c.afterWrite = func(k int, recorded bool) error {
+			if k == 1 && recorded {
+				<-loserDone
+			}
+			return nil
+		}
+	}
+	instances := []*Service{
+		e.newService(func(c *Config) { hold(c); c.Coordination = redis.NewCoordination(testenv.Redis(t)) }),
+		e.newService(func(c *Config) { hold(c); c.Coordination = redis.NewCoordination(testenv.Redis(t)) }),
+	}
+	by := []string{"111111111111111111", "222222222222222222"}
+	errs := make([]error, 2)
+	var once sync.Once
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range instances {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, errs[i] = instances[i].Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: by[i]})
+			if errs[i] != nil {
+				once.Do(func() { close(loserDone) })
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+
+	winner, loser := 0, 1
+	if errs[0] != nil {
+		winner, loser = 1, 0
+	}
+	if errs[winner] != nil {
+		t.Fatalf("both deploys failed: %v / %v", errs[0], errs[1])
+	}
+	var de *Error
+	if !errors.As(errs[loser], &de) || de.Code != CodeRunning {
+		t.Fatalf("loser err = %v, want CodeRunning", errs[loser])
+	}
+	if !strings.Contains(de.Message, "A deploy is already running for this server") || de.HeldBy != by[winner] ||
+		!strings.Contains(de.Message, "<@"+by[winner]+">") {
+		t.Errorf("loser told %q (held by %q), want it to name the winner %s", de.Message, de.HeldBy, by[winner])
+	}
+	e.checkDeployed(m)
+	if list, _ := sh.List(ctx, e.guild.ID); len(list) != 1 {
+		t.Errorf("%d snapshots, want 1", len(list))
+	}
+	// The lease was released by its holder: a later deploy runs (and has nothing to do).
+	fd.ResetCounts()
+	if _, err := instances[loser].Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: by[loser]}); err != nil {
+		t.Fatalf("deploy after the winner finished: %v", err)
+	}
+	if n := fd.WriteCount(); n != 0 {
+		t.Errorf("redeploy made %d writes", n)
+	}
+}
