@@ -71,7 +71,6 @@ func (e *Error) Resumable() bool {
 	return false
 }
 
-
 // UserMessage words any error from the Service as a sentence for an admin: the Message of
 // an *Error, and a generic sentence for anything else (which the caller logs in full).
 func UserMessage(err error) string {
