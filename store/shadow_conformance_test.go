@@ -3,6 +3,8 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -51,6 +53,12 @@ func newDirBackend(t *testing.T) storetest.ShadowBackend {
 	}
 	return storetest.ShadowBackend{Store: s, Tamper: func(key string, data []byte) error {
 		p := filepath.Join(root, filepath.FromSlash(key))
+		if data == nil {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			return nil
+		}
 		if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
 			return err
 		}
@@ -63,6 +71,10 @@ func newS3Backend(t *testing.T) storetest.ShadowBackend {
 	s := newS3Shadow(t, s3Options(set))
 	raw := testenv.S3Client(t, set)
 	return storetest.ShadowBackend{Store: s, Tamper: func(key string, data []byte) error {
+		if data == nil {
+			_, err := raw.DeleteObject(context.Background(), &awss3.DeleteObjectInput{Bucket: aws.String(set.Bucket), Key: aws.String(key)})
+			return err
+		}
 		_, err := raw.PutObject(context.Background(), &awss3.PutObjectInput{
 			Bucket: aws.String(set.Bucket), Key: aws.String(key), Body: bytes.NewReader(data)})
 		return err

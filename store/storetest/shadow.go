@@ -21,8 +21,10 @@ import (
 type ShadowBackend struct {
 	Store store.Shadow
 	// Tamper writes data at key (a layout key such as "shadow-state/{id}/latest.json")
-	// behind the store's back, replacing whatever is there. The suite uses it to damage
-	// objects and to lay down many objects fast. Safe for concurrent use.
+	// behind the store's back, replacing whatever is there; nil data removes the object
+	// (if it is there).
+	// The suite uses it to damage objects and to lay down (and clear) many objects fast.
+	// Safe for concurrent use.
 	Tamper func(key string, data []byte) error
 }
 
@@ -349,6 +351,11 @@ func testShadowTamperedManifest(t *testing.T, ctx context.Context, b ShadowBacke
 	_, err = s.LatestDeployed(ctx, cid)
 	assertStoreError(t, "LatestDeployed after the manifest changed", err, store.CodeIntegrity, v1.ManifestKey)
 
+	// A body that vanished is as wrong as a changed one.
+	mustTamper(t, b, v1.ManifestKey, nil)
+	_, err = s.Get(ctx, cid, v1.ID)
+	assertStoreError(t, "Get after the manifest was removed", err, store.CodeIntegrity, v1.ManifestKey)
+
 	// Saving the same manifest again restores the content-addressed body.
 	v2 := mustSave(t, ctx, s, ShadowManifest(cid, 1), store.SnapshotMeta{CommunityID: cid})
 	if v2.ManifestKey != v1.ManifestKey {
@@ -451,33 +458,25 @@ func testShadowManyVersions(t *testing.T, ctx context.Context, b ShadowBackend) 
 	cid := testenv.GuildID(t)
 	s := b.Store
 	first := mustSave(t, ctx, s, ShadowManifest(cid, 1), store.SnapshotMeta{CommunityID: cid, CreatedBy: "bulk"})
-	keys := make(chan int)
-	errs := make(chan error, total)
-	var wg sync.WaitGroup
-	for range 16 {
-		wg.Go(func() {
-			for v := range keys {
-				meta := first
-				meta.Version, meta.ID, meta.PreviousID = v, store.SnapshotID(v), store.SnapshotID(v-1)
-				meta.CreatedAt = first.CreatedAt.Add(time.Duration(v) * time.Second)
-				raw, err := json.Marshal(meta)
-				if err == nil {
-					err = b.Tamper("shadow-state/"+cid+"/metadata/"+meta.ID+".json", raw)
-				}
-				if err != nil {
-					errs <- fmt.Errorf("write %s: %w", meta.ID, err)
-				}
-			}
-		})
-	}
-	for v := 2; v <= total; v++ {
-		keys <- v
-	}
-	close(keys)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
+	metaKey := func(v int) string { return "shadow-state/" + cid + "/metadata/" + store.SnapshotID(v) + ".json" }
+	err := inParallel(2, total, func(v int) error {
+		meta := first
+		meta.Version, meta.ID, meta.PreviousID = v, store.SnapshotID(v), store.SnapshotID(v-1)
+		meta.CreatedAt = first.CreatedAt.Add(time.Duration(v) * time.Second)
+		raw, err := json.Marshal(meta)
+		if err != nil {
+			return err
+		}
+		return b.Tamper(metaKey(v), raw)
+	})
+	// Clearing the bulk in parallel keeps a bucket's one-by-one cleanup short.
+	t.Cleanup(func() {
+		if err := inParallel(1, total+1, func(v int) error { return b.Tamper(metaKey(v), nil) }); err != nil {
+			t.Errorf("clear the bulk snapshots: %v", err)
+		}
+	})
+	if err != nil {
+		t.Fatalf("lay down %d snapshots: %v", total, err)
 	}
 	list, err := s.List(ctx, cid)
 	if err != nil {
@@ -488,6 +487,29 @@ func testShadowManyVersions(t *testing.T, ctx context.Context, b ShadowBackend) 
 	if next.Version != total+1 || next.PreviousID != store.SnapshotID(total) {
 		t.Errorf("Save after %d snapshots = %s after %s; want %s", total, next.ID, next.PreviousID, store.SnapshotID(total+1))
 	}
+}
+
+// inParallel runs f(from)..f(to) on 16 goroutines and returns the first error.
+func inParallel(from, to int, f func(int) error) error {
+	next := make(chan int)
+	errs := make(chan error, to-from+1)
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for v := range next {
+				if err := f(v); err != nil {
+					errs <- fmt.Errorf("%d: %w", v, err)
+				}
+			}
+		})
+	}
+	for v := from; v <= to; v++ {
+		next <- v
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	return <-errs
 }
 
 // ShadowManifest is a small, complete manifest that differs for every i.
