@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
+
+	"github.com/arrakis-bot/arrakis/bot/deploy"
+	"github.com/arrakis-bot/arrakis/bot/restbase"
+	"github.com/arrakis-bot/arrakis/internal/config"
+	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/store/dir"
+	"github.com/arrakis-bot/arrakis/store/memory"
+	"github.com/arrakis-bot/arrakis/store/redis"
+	"github.com/arrakis-bot/arrakis/store/s3"
+)
+
+// stores are the three stores a running Arrakis uses, chosen by configuration: Redis when
+// redis.url is set (else memory) for sessions and coordination, S3 when s3.bucket is set
+// (else the data directory) for shadow state.
+type stores struct {
+	Sessions     store.Sessions
+	Coordination store.Coordination
+	Shadow       store.Shadow
+}
+
+// openStores opens the configured stores. The returned func closes what was opened.
+func openStores(ctx context.Context, cfg *config.Config) (*stores, func(), error) {
+	st := &stores{}
+	var closers []func()
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	if cfg.Redis.URL == "" {
+		st.Sessions = memory.NewSessions(memory.Options{TTL: cfg.Session.TTL})
+		st.Coordination = memory.NewCoordination(time.Now)
+	} else {
+		c, err := redis.Connect(ctx, cfg.Redis.URL, redis.ConnOptions{
+			DialTimeout: cfg.Redis.DialTimeout, ReadTimeout: cfg.Redis.ReadTimeout, WriteTimeout: cfg.Redis.WriteTimeout,
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("connect to Redis: %w", err)
+		}
+		closers = append(closers, func() { _ = c.Close() })
+		sessions := redis.NewSessions(c, redis.Options{TTL: cfg.Session.TTL})
+		closers = append(closers, func() { _ = sessions.Close() })
+		st.Sessions = sessions
+		st.Coordination = redis.NewCoordination(c)
+	}
+	if cfg.S3.Bucket == "" {
+		sh, err := dir.NewShadow(cfg.DataDir)
+		if err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("open the shadow state directory: %w", err)
+		}
+		st.Shadow = sh
+	} else {
+		sh, err := s3.NewShadow(ctx, s3.Options{
+			Bucket: cfg.S3.Bucket, Endpoint: cfg.S3.Endpoint, Region: cfg.S3.Region,
+			AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey, PathStyle: cfg.S3.PathStyle,
+			ChecksumWhenRequired: cfg.S3.Checksum == config.ChecksumWhenRequired,
+		})
+		if err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("open the S3 shadow store: %w", err)
+		}
+		if err := sh.Check(ctx); err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("check the S3 shadow store: %w", err)
+		}
+		st.Shadow = sh
+	}
+	return st, closeAll, nil
+}
+
+// openDiscord makes the bot's discordgo session: REST calls go to discord.rest_base_url
+// through a RoundTripper (discordgo's package variables are never changed), the gateway
+// URL is discord.gateway_url when set, and the session identifies as its shard with the
+// Guilds intent only.
+func openDiscord(cfg *config.Config) (*discordgo.Session, error) {
+	if err := cfg.RequireToken(); err != nil {
+		return nil, err
+	}
+	dg, err := discordgo.New("Bot " + cfg.Discord.Token)
+	if err != nil {
+		return nil, fmt.Errorf("create the Discord session: %w", err)
+	}
+	var rt http.RoundTripper = http.DefaultTransport
+	if cfg.Discord.RESTBaseURL != "" {
+		if rt, err = restbase.New(cfg.Discord.RESTBaseURL, rt); err != nil {
+			return nil, fmt.Errorf("discord.rest_base_url: %w", err)
+		}
+	}
+	if cfg.Discord.GatewayURL != "" {
+		rt = &gatewayOverride{next: rt, url: cfg.Discord.GatewayURL}
+	}
+	dg.Client = &http.Client{Transport: rt, Timeout: 20 * time.Second}
+	dg.ShouldReconnectOnError = true
+	dg.Identify.Intents = discordgo.IntentsGuilds
+	if cfg.Discord.ShardCount > 1 {
+		dg.ShardID, dg.ShardCount = cfg.Discord.ShardID, cfg.Discord.ShardCount
+	}
+	return dg, nil
+}
+
+// gatewayOverride answers discordgo's "which gateway?" question (GET /gateway and
+// /gateway/bot, asked over REST before the websocket opens) with the configured URL:
+// discordgo keeps the gateway URL in an unexported field, so this is the one place it can
+// be set without touching package state.
+type gatewayOverride struct {
+	next http.RoundTripper
+	url  string
+}
+
+func (g *gatewayOverride) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodGet || !(strings.HasSuffix(req.URL.Path, "/gateway") || strings.HasSuffix(req.URL.Path, "/gateway/bot")) {
+		return g.next.RoundTrip(req)
+	}
+	if strings.HasSuffix(req.URL.Path, "/gateway/bot") {
+		// Keep Discord's shard advice and session limits; only the URL changes.
+		resp, err := g.next.RoundTrip(req)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			return resp, err
+		}
+		var body map[string]any
+		data, rerr := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if rerr != nil || json.Unmarshal(data, &body) != nil {
+			body = map[string]any{}
+		}
+		body["url"] = g.url
+		out, _ := json.Marshal(body)
+		resp.Body = io.NopCloser(bytes.NewReader(out))
+		resp.ContentLength = int64(len(out))
+		resp.Header.Del("Content-Length")
+		return resp, nil
+	}
+	out, _ := json.Marshal(map[string]string{"url": g.url})
+	return &http.Response{
+		StatusCode: http.StatusOK, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		Body:          io.NopCloser(bytes.NewReader(out)),
+		ContentLength: int64(len(out)), Request: req,
+	}, nil
+}
+
+// newDeployService wires the deploy service from configuration.
+func newDeployService(cfg *config.Config, dg *discordgo.Session, st *stores, log *zap.Logger) *deploy.Service {
+	return deploy.New(deploy.Config{
+		Session: dg, Shadow: st.Shadow, Coordination: st.Coordination, Logger: log,
+		AlertChannel: cfg.Drift.AlertChannel, DriftInterval: cfg.Drift.Interval,
+	})
+}
