@@ -43,9 +43,7 @@ func progressBar(n int) string {
 func (b *Bot) show(ctx context.Context, s *wizard.Session, notice string, as func(view) Reply) Reply {
 	r := as(b.frame(ctx, s, notice, nil))
 	if s.State == wizard.StateReview {
-		r.Later = editLater(func(ctx context.Context) view {
-			return b.frame(ctx, s, notice, b.review(ctx, s))
-		})
+		r.Later = editLater(func(ctx context.Context) view { return b.render(ctx, s, notice) })
 	}
 	return r
 }
@@ -55,6 +53,11 @@ func (b *Bot) render(ctx context.Context, s *wizard.Session, notice string) view
 	var rv *reviewResult
 	if s.State == wizard.StateReview {
 		rv = b.review(ctx, s)
+		if rv.noAccess {
+			// The bot was removed or lost access: its session here ends, the shadow stays.
+			b.endRemoved(ctx, s.GuildID, s.ID)
+			return view{Content: msgNoAccess}
+		}
 	}
 	return b.frame(ctx, s, notice, rv)
 }

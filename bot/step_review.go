@@ -24,6 +24,7 @@ type reviewResult struct {
 	Problems    wizard.Problems // the answers do not make a complete manifest
 	Review      *deploy.Review
 	Unavailable string // why there is no plan, as a sentence
+	noAccess    bool   // the bot cannot see the guild any more
 }
 
 // deployable reports whether the review allows a deploy.
@@ -49,6 +50,9 @@ func (b *Bot) review(ctx context.Context, s *wizard.Session) *reviewResult {
 		return &reviewResult{Unavailable: "The plan is unavailable: this Arrakis has no deploy service configured."}
 	}
 	rv, err := b.d.Deploy.Review(ctx, s.GuildID, m)
+	if err != nil && isNoAccess(classifyDiscordErr(err)) {
+		return &reviewResult{noAccess: true}
+	}
 	if err != nil {
 		return &reviewResult{Unavailable: "The plan is unavailable: " + b.deploySentence(err, s.GuildID)}
 	}
