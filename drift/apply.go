@@ -1,15 +1,16 @@
 package drift
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
 // Apply simulates what Discord does with ops, without touching its inputs: it returns the
-// guild afterwards and the ResourceMap res filled in for every resource created (ids from
-// newID, which must return unique, snowflake-shaped ids) and cleared for every resource
-// deleted. Subjects and parents are resolved through the map as it fills, as the executor
+// guild afterwards and the ResourceMap res filled in for every resource created and
+// cleared for every resource deleted. newID gives each created resource a unique,
+// snowflake-shaped id (nil: 9000000001, 9000000002, …). Subjects and parents are resolved through the map as it fills, as the executor
 // does. Positions are renormalised after every op the way Discord does it: roles 1..n
 // bottom-up with @everyone at 0 (a new role lands at 1, just above @everyone); channels
 // 0..k-1 within each parent (a new or moved channel lands last). Deleting a category
@@ -19,6 +20,10 @@ import (
 func Apply(actual Guild, ops []Op, res wizard.ResourceMap, newID func() string) (Guild, wizard.ResourceMap) {
 	g := cloneGuild(actual)
 	r := res.Clone()
+	if newID == nil {
+		n := 0
+		newID = func() string { n++; return strconv.Itoa(9_000_000_000 + n) }
+	}
 	for _, op := range ops {
 		applyOp(&g, r, op, newID)
 		renormalise(&g)

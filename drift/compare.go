@@ -14,6 +14,7 @@ import (
 // uses the admin's role but does not rename, recolour, re-permission or move it.
 func Compare(desired *wizard.Manifest, shadow *Shadow, actual Guild) Report {
 	m := newMatching(desired, shadow, &actual)
+	desired = m.desired
 	var items []Item
 	add := func(typ ItemType, key, id, name string, d fieldDiff) {
 		items = append(items, Item{Type: typ, Severity: d.severity, Key: key, ID: id, Name: name,

@@ -41,6 +41,9 @@ type matching struct {
 type extra struct{ key, id string }
 
 func newMatching(desired *wizard.Manifest, shadow *Shadow, g *Guild) *matching {
+	if desired == nil { // nothing desired: everything the shadow made is extra
+		desired = &wizard.Manifest{}
+	}
 	m := &matching{
 		desired:   desired,
 		g:         g,

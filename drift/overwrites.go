@@ -234,7 +234,7 @@ func ExpectedOverwrites(desired *wizard.Manifest, shadow *Shadow, actual Guild, 
 		return nil
 	}
 	var out []Overwrite
-	for _, o := range desired.ChannelOverwrites(desired.Channels[i]) {
+	for _, o := range m.desired.ChannelOverwrites(m.desired.Channels[i]) {
 		if t, ok := resolveSubject(m.g, m.tierRole, o.Subject); ok {
 			out = append(out, Overwrite{ID: t.id, Type: t.typ, Allow: o.Allow, Deny: o.Deny})
 		}

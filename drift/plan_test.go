@@ -234,3 +234,24 @@ func TestDriftMergeOverwrites(t *testing.T) {
 		t.Errorf("bot without a role resolves to %q %v %v", id, typ, ok)
 	}
 }
+
+// TestDriftNilInputs: a nil manifest means nothing is desired (the shadow's resources are
+// extras), and a nil id generator still works.
+func TestDriftNilInputs(t *testing.T) {
+	m := testManifest()
+	g, sh := deploy(t, m, baseGuild(), newIDs())
+	rep := Compare(nil, sh, g)
+	extras := 0
+	for _, it := range rep.Items {
+		if it.Type == RoleExtra || it.Type == ChannelExtra {
+			extras++
+		}
+	}
+	if extras != 7 {
+		t.Errorf("nil manifest: %d extras, want 7 (%+v)", extras, rep.Items)
+	}
+	g2, res := Apply(baseGuild(), Plan(m, nil, baseGuild(), Options{}), wizard.ResourceMap{}, nil)
+	if len(res.Roles) != 3 || len(res.Channels) != 4 || len(g2.Roles) != 7 {
+		t.Errorf("nil newID: res %+v, %d roles", res, len(g2.Roles))
+	}
+}

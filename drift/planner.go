@@ -33,6 +33,7 @@ import (
 // a channel key's type otherwise yields an update_channel Discord will refuse.
 func Plan(desired *wizard.Manifest, shadow *Shadow, actual Guild, opts Options) []Op {
 	m := newMatching(desired, shadow, &actual)
+	desired = m.desired
 	var ops []Op
 
 	created := 0

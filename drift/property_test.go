@@ -3,6 +3,8 @@ package drift
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -420,6 +422,15 @@ func checkCase(pc propCase, newID func() string) error {
 		if Describe(op) == "" {
 			return fmt.Errorf("empty description for %+v", op)
 		}
+	}
+	rev := cloneGuild(actual) // the order the guild was read in must not matter
+	slices.Reverse(rev.Roles)
+	slices.Reverse(rev.Channels)
+	if again := Plan(d, sh, rev, Options{Prune: pc.prune}); !reflect.DeepEqual(again, ops) {
+		return fmt.Errorf("plan depends on the guild's read order:%v\nvs%v", describeAll(again), describeAll(ops))
+	}
+	if a, b := Compare(d, sh, rev), Compare(d, sh, actual); !reflect.DeepEqual(a, b) {
+		return fmt.Errorf("report depends on the guild's read order")
 	}
 	after, res2 := Apply(actual, ops, res, newID)
 	sh2 := &Shadow{Manifest: d, Resources: res2}
