@@ -29,6 +29,12 @@ func (m *Manifest) Summary() []string {
 		lines = append(lines, "• "+DescribeAsset(a))
 	}
 
+	assetsByID := make(map[string]*Asset, len(m.Assets))
+	for i := range m.Assets {
+		if assetsByID[m.Assets[i].ID] == nil {
+			assetsByID[m.Assets[i].ID] = &m.Assets[i]
+		}
+	}
 	lines = append(lines, "Tiers: "+itoa(len(m.Tiers))+" (tier 1 is the lowest)")
 	for i, t := range m.Tiers {
 		role := "new role @" + EscapeMarkdown(t.Role.Name)
@@ -40,7 +46,7 @@ func (m *Manifest) Summary() []string {
 		}
 		rules := make([]string, len(t.Rules))
 		for j, r := range t.Rules {
-			rules[j] = DescribeRule(r, m.Assets)
+			rules[j] = describeRule(r, assetsByID[r.Asset], assetsByID[r.Asset] != nil)
 		}
 		lines = append(lines, "• Tier "+itoa(i+1)+" — "+EscapeMarkdown(t.Name)+": "+role+"; "+orNone(strings.Join(rules, " and ")))
 	}
@@ -91,8 +97,13 @@ func DescribeAsset(a Asset) string {
 // DescribeRule words one rule: "holds at least 100 ARK", "owns at least 1 Pass",
 // "has held ARK for 30 days", "has a score of at least 0".
 func DescribeRule(r Rule, assets []Asset) string {
+	a, ok := AssetByID(assets, r.Asset)
+	return describeRule(r, &a, ok)
+}
+
+func describeRule(r Rule, a *Asset, found bool) string {
 	asset := EscapeMarkdown(r.Asset)
-	if a, ok := AssetByID(assets, r.Asset); ok {
+	if found {
 		asset = EscapeMarkdown(a.Label())
 	}
 	switch r.Type {

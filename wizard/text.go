@@ -120,3 +120,8 @@ func itoa64(n int64) string {
 }
 
 func trimSpace(s string) string { return strings.TrimSpace(s) }
+
+// farBeyond reports whether a list of n items is so far past its limit that checking each
+// item would only bury the one problem that matters (and, for a YAML file that expands
+// aliases into thousands of items, cost time for nothing): such a list gets one problem.
+func farBeyond(n, limit int) bool { return n > 4*limit }

@@ -153,6 +153,9 @@ func ValidateAssets(as []Asset, chains []string) Problems {
 		return Problems{problem("assets", "Assets", "add at least one asset (a token, NFT collection or native currency)")}
 	case len(as) > MaxAssets:
 		ps = append(ps, problem("assets", "Assets", "a community can have at most 5 assets; remove "+itoa(len(as)-MaxAssets)))
+		if farBeyond(len(as), MaxAssets) {
+			return ps
+		}
 	}
 	ids := map[string]int{}
 	tokens := map[string]int{}

@@ -12,8 +12,11 @@ import (
 // ValidateChains checks a chain selection: at least one, known ids only, none twice.
 func ValidateChains(ids []string) Problems {
 	var ps Problems
-	if len(ids) == 0 {
+	switch {
+	case len(ids) == 0:
 		return Problems{problem("chains", "Chains", "select at least one chain")}
+	case farBeyond(len(ids), len(KnownChains)):
+		return Problems{problem("chains", "Chains", "there are only "+itoa(len(KnownChains))+" chains to choose from; select each at most once")}
 	}
 	seen := map[string]bool{}
 	for i, id := range ids {

@@ -134,6 +134,13 @@ func ValidateChannel(ch Channel) Problems {
 // at most 500 channels in the guild counting existingInGuild — the channels already there
 // that this list does not manage (pass 0 when unknown; deploy preflight counts again).
 func ValidateChannels(chs []Channel, tiers []Tier, existingInGuild int) Problems {
+	if farBeyond(len(chs), MaxChannelsInGuild) {
+		return Problems{problem("channels", channelFieldStructure, "the list has "+itoa(len(chs))+" channels and categories; Discord allows 500 in a guild")}
+	}
+	tierIDs := make(map[string]bool, len(tiers))
+	for _, t := range tiers {
+		tierIDs[t.ID] = true
+	}
 	var ps Problems
 	keys := map[string]int{}
 	for i, ch := range chs {
@@ -163,7 +170,7 @@ func ValidateChannels(chs []Channel, tiers []Tier, existingInGuild int) Problems
 				}
 			}
 		}
-		if ch.MinTier != "" && TierByID(tiers, ch.MinTier) < 0 {
+		if ch.MinTier != "" && !tierIDs[ch.MinTier] {
 			ps = append(ps, problem(path+".minTier", channelFieldMinTier, "tier "+quote(ch.MinTier)+" does not exist (was it removed?); choose a tier or leave the channel open"))
 		}
 	}

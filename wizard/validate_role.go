@@ -39,6 +39,9 @@ func ValidateRoleSpec(r RoleSpec) Problems {
 // ValidateRoleMappings checks the role of every tier, and that role names are unique
 // case-insensitively and no existing role is adopted by two tiers.
 func ValidateRoleMappings(tiers []Tier) Problems {
+	if farBeyond(len(tiers), MaxTiers) {
+		return nil // the tier count is the problem to fix first
+	}
 	var ps Problems
 	names := map[string]int{}
 	adopted := map[string]int{}

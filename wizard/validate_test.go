@@ -317,3 +317,48 @@ func containsSuffix(files []string, name string) bool {
 	}
 	return false
 }
+
+// TestValidateHugeAliasExpansion: a small YAML file can expand, through aliases, into
+// thousands of tiers, rules and channels. Validation reports the counts instead of
+// checking every item against every other (which took minutes before; found by fuzzing).
+func TestValidateHugeAliasExpansion(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: arrakis/v1\nassets: &as\n")
+	for i := 0; i < 50; i++ {
+		b.WriteString("  - {id: a1, type: native, chain: base, name: E}\n")
+	}
+	b.WriteString("tiers:\n  - &t\n    id: t1\n    name: A\n    rules: &rs\n")
+	for i := 0; i < 50; i++ {
+		b.WriteString("      - {type: min_balance, asset: a1, amount: \"1\"}\n")
+	}
+	b.WriteString("    role: {name: A}\n")
+	for i := 0; i < 300; i++ {
+		b.WriteString("  - *t\n")
+	}
+	b.WriteString("channelTemplate: parallel_mirror\nchannels:\n  - &c {key: k, name: k, type: text, minTier: t1}\n")
+	for i := 0; i < 2100; i++ {
+		b.WriteString("  - *c\n")
+	}
+	big := b.String()
+	m, err := DecodeYAML([]byte(big))
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if len(m.Tiers) != 301 || len(m.Channels) != 2101 {
+		t.Fatalf("expanded to %d tiers, %d channels", len(m.Tiers), len(m.Channels))
+	}
+	v := m.Validate()
+	if v.Deployable || len(v.Problems.ForPath("tiers")) == 0 || len(v.Problems.ForPath("channels")) == 0 {
+		t.Fatalf("want count problems, got %d problems", len(v.Problems))
+	}
+	if len(v.Problems) > 20 {
+		t.Errorf("%d problems: a list far past its limit should get one", len(v.Problems))
+	}
+	_ = m.Summary()
+
+	// Past the decoder's node budget the file is refused outright.
+	bigger := strings.Replace(big, "    role: {name: A}\n", "    role: {name: A}\n"+strings.Repeat("  - *t\n", 3000), 1)
+	if _, err := DecodeYAML([]byte(bigger)); err == nil || !strings.Contains(err.Error(), "too large") {
+		t.Errorf("alias-expanded to millions of nodes: err = %v", err)
+	}
+}

@@ -29,6 +29,9 @@ func validateTierLayout(tiers []Tier) Problems {
 		return Problems{problem("tiers", "Tiers", "add at least one tier")}
 	case len(tiers) > MaxTiers:
 		ps = append(ps, problem("tiers", "Tiers", "a community can have at most 10 tiers; remove "+itoa(len(tiers)-MaxTiers)))
+		if farBeyond(len(tiers), MaxTiers) {
+			return ps
+		}
 	}
 	ids := map[string]int{}
 	names := map[string]int{}
@@ -57,6 +60,9 @@ func validateTierLayout(tiers []Tier) Problems {
 
 // validateTierRules checks that every tier has 1–10 valid rules.
 func validateTierRules(tiers []Tier, assets []Asset) Problems {
+	if farBeyond(len(tiers), MaxTiers) || farBeyond(len(assets), MaxAssets) {
+		return nil // the tier or asset count is the problem to fix first
+	}
 	var ps Problems
 	for i, t := range tiers {
 		path := indexPath("tiers", i)
@@ -65,6 +71,9 @@ func validateTierRules(tiers []Tier, assets []Asset) Problems {
 			ps = append(ps, problem(path+".rules", "Rules", "tier "+quote(t.Name)+" has no rules; add at least one"))
 		case len(t.Rules) > MaxRulesPerTier:
 			ps = append(ps, problem(path+".rules", "Rules", "a tier can have at most 10 rules; remove "+itoa(len(t.Rules)-MaxRulesPerTier)))
+			if farBeyond(len(t.Rules), MaxRulesPerTier) {
+				continue
+			}
 		}
 		for j, r := range t.Rules {
 			ps = append(ps, ValidateRule(r, assets).WithPrefix(path+indexPath(".rules", j))...)
