@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/arrakis-bot/arrakis/store"
 )
@@ -62,6 +63,12 @@ func (s *Shadow) create(op, key string, body []byte) error {
 	if err := os.Link(tmp, s.path(key)); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return &store.Error{Code: store.CodeAlreadyExists, Op: op, Key: key, Err: errors.New("object already exists")}
+		}
+		// The temporary file was just written in the same directory, so a refused link is
+		// a file system without hard links (FAT, some FUSE and network mounts).
+		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.ENOTSUP) || errors.Is(err, syscall.EOPNOTSUPP) {
+			return &store.Error{Code: store.CodeUnsupported, Op: op, Key: key, Err: fmt.Errorf(
+				"the file system under %s does not support hard links, which the shadow store needs to create files only if absent; put the data directory on a local file system such as ext4 or xfs: %w", s.root, err)}
 		}
 		return s.fail(op, key, err)
 	}
