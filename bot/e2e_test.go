@@ -582,3 +582,11 @@ func (e *E2E) mustState(want wizard.State) *wizard.Session {
 }
 
 var _ = fmt.Sprintf
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
