@@ -23,9 +23,11 @@ const (
 // as it goes. ID is set when the resource already exists.
 type Op struct {
 	Kind OpKind `json:"kind"`
-	Key  string `json:"key,omitempty"` // tier id (roles) or channel key (channels)
-	ID   string `json:"id,omitempty"`  // existing Discord id, for updates and deletes
-	Name string `json:"name"`          // for people and the audit log
+	// Key is the tier id (roles) or channel key (channels); for reorder_channels it is the
+	// parent category's key, "" for the top level.
+	Key  string `json:"key,omitempty"`
+	ID   string `json:"id,omitempty"` // existing Discord id, for updates and deletes
+	Name string `json:"name"`         // for people and the audit log
 	// Role is the desired role for create_role and update_role.
 	Role *wizard.RoleSpec `json:"role,omitempty"`
 	// Channel is the desired channel for create_channel and update_channel; Channel.Parent

@@ -25,7 +25,10 @@ const (
 
 // Item is one difference. Key is the manifest key (tier id or channel key) where there is
 // one; ID the Discord id where there is one; Field the differing field (name, color,
-// permissions, type, parent, topic, position, overwrite:<subject>, manifest).
+// permissions, type, parent, topic, position, overwrite:<subject>, manifest). An
+// overwrite subject is @everyone, @bot (the bot's role), @bot-user (a member overwrite on
+// the bot's user, when the bot has a role), a tier id, or the key of a role the bot made
+// that the manifest no longer wants.
 type Item struct {
 	Type     ItemType `json:"type"`
 	Severity Severity `json:"severity"`
