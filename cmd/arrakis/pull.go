@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func init() { manifestCmd.AddCommand(newManifestPullCmd()) }
+
+func newManifestPullCmd() *cobra.Command {
+	var guild, output string
+	cmd := &cobra.Command{
+		Use:   "pull --guild ID [-o FILE]",
+		Short: "Print a server's desired manifest (its newest version) as YAML",
+		Long: `Print the server's desired manifest — the newest version in its history — as YAML, to
+edit and deploy again with arrakis plan -f and arrakis apply -f.`,
+		Example: "  arrakis manifest pull --guild 1180000000000000001 > community.yaml",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkGuild(guild); err != nil {
+				return err
+			}
+			ctx, cancel := commandContext(cmd)
+			defer cancel()
+			svc, closeAll, err := openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer closeAll()
+			snap, err := svc.Desired(ctx, guild)
+			if err != nil {
+				return cliError(err)
+			}
+			y, err := snap.Manifest.EncodeYAML()
+			if err != nil {
+				return err
+			}
+			header := fmt.Sprintf("# Desired manifest of server %s: %s, made %s by %s (%s).\n",
+				guild, snap.Meta.ID, snap.Meta.CreatedAt.UTC().Format("2006-01-02 15:04 MST"), snap.Meta.CreatedBy, snap.Meta.Reason)
+			body := append([]byte(header), y...)
+			if output == "" || output == "-" {
+				_, err = cmd.OutOrStdout().Write(body)
+				return err
+			}
+			if err := os.WriteFile(output, body, 0o644); err != nil {
+				return fmt.Errorf("write %s: %w", output, err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&guild, "guild", "", "id of the Discord server")
+	cmd.Flags().StringVarP(&output, "output", "o", "", `write the manifest to FILE instead of standard output`)
+	return cmd
+}
