@@ -1,0 +1,267 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/arrakis-bot/arrakis/internal/testenv"
+	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/store/storetest"
+	"github.com/arrakis-bot/arrakis/wizard"
+)
+
+// roundTripHook counts what a go-redis client sends: one Process call is one round trip,
+// one pipeline is one round trip (per node). It keeps the counter increments (keys under
+// arrakis:stats:) apart, because they are sent afterwards by the background goroutine and
+// are not on the caller's path.
+type roundTripHook struct {
+	mu       sync.Mutex
+	critical []string // round trips the caller waited for
+	counters []string // background counter pipelines
+	skip     func(name string) bool
+}
+
+func (h *roundTripHook) DialHook(next goredis.DialHook) goredis.DialHook { return next }
+
+func (h *roundTripHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
+		h.record([]goredis.Cmder{cmd}, false)
+		return next(ctx, cmd)
+	}
+}
+
+func (h *roundTripHook) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []goredis.Cmder) error {
+		h.record(cmds, true)
+		return next(ctx, cmds)
+	}
+}
+
+func (h *roundTripHook) record(cmds []goredis.Cmder, pipeline bool) {
+	var parts []string
+	stats := true
+	for _, c := range cmds {
+		if h.skip != nil && h.skip(c.Name()) {
+			return
+		}
+		key := ""
+		if args := c.Args(); len(args) > 1 {
+			key = fmt.Sprint(args[1])
+			if c.Name() == "evalsha" || c.Name() == "eval" {
+				key = fmt.Sprint(args[3]) // EVALSHA sha numkeys key …
+			}
+		}
+		stats = stats && strings.HasPrefix(key, "arrakis:stats:")
+		parts = append(parts, strings.ToUpper(c.Name())+" "+key)
+	}
+	entry := strings.Join(parts, "; ")
+	if pipeline {
+		entry = "pipeline[" + entry + "]"
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if stats {
+		h.counters = append(h.counters, entry)
+	} else {
+		h.critical = append(h.critical, entry)
+	}
+}
+
+func (h *roundTripHook) take() (critical, counters []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	critical, counters = h.critical, h.counters
+	h.critical, h.counters = nil, nil
+	return critical, counters
+}
+
+// TestRoundTrips counts, after warm-up, the round trips of each session operation on a
+// single node and on a Cluster: one each. On a Cluster it counts twice — at the cluster
+// client and on every node's own client — so a MOVED redirect or a retry would show.
+func TestRoundTrips(t *testing.T) {
+	t.Run("single", func(t *testing.T) {
+		t.Parallel()
+		c := testenv.Redis(t)
+		h := &roundTripHook{}
+		c.AddHook(h)
+		testRoundTrips(t, c, h, nil)
+	})
+	t.Run("cluster", func(t *testing.T) {
+		t.Parallel()
+		c := testenv.RedisCluster(t)
+		h := &roundTripHook{}
+		c.AddHook(h)
+		// Node clients also see the cluster's own CLUSTER SLOTS refreshes, and the HELLO and
+		// CLIENT SETINFO that open a new connection (the background counter pipelines use a
+		// pool of their own): not session work.
+		nodes := &roundTripHook{skip: func(name string) bool { return name == "cluster" || name == "hello" || name == "client" }}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := c.ForEachShard(ctx, func(_ context.Context, n *goredis.Client) error {
+			n.AddHook(nodes)
+			return nil
+		}); err != nil {
+			t.Fatalf("ForEachShard: %v", err)
+		}
+		testRoundTrips(t, c, h, nodes)
+	})
+}
+
+func testRoundTrips(t *testing.T, c goredis.UniversalClient, h, nodes *roundTripHook) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s := NewSessions(c, Options{TTL: time.Minute})
+	defer s.Close()
+	guild := testenv.GuildID(t)
+
+	// Warm-up on the guild's node: the first EVALSHA of each script there is answered
+	// NOSCRIPT and go-redis sends EVAL once.
+	warm, _, err := s.Create(ctx, guild, "1001", "Ada")
+	if err != nil {
+		t.Fatalf("warm-up Create: %v", err)
+	}
+	warm = mustRun(t, "warm-up Update", func() (*wizard.Session, error) { return s.Update(ctx, withData(warm)) })
+	warm = mustRun(t, "warm-up Transition", func() (*wizard.Session, error) {
+		return s.Transition(ctx, warm.ID, warm.Version, wizard.StateChainSelect)
+	})
+	warm = mustRun(t, "warm-up TakeOver", func() (*wizard.Session, error) { return s.TakeOver(ctx, warm.ID, warm.Version, "1001", "Ada") })
+	warm = mustRun(t, "warm-up BindIP", func() (*wizard.Session, error) { return s.BindIP(ctx, warm.ID, "192.0.2.1") })
+	if err := s.Refresh(ctx, warm.ID); err != nil {
+		t.Fatalf("warm-up Refresh: %v", err)
+	}
+	if err := s.Delete(ctx, warm.ID, store.EndCancelled); err != nil {
+		t.Fatalf("warm-up Delete: %v", err)
+	}
+	s.counters.flush(ctx)
+	h.take()
+	if nodes != nil {
+		nodes.take()
+	}
+
+	var sess *wizard.Session
+	steps := []struct {
+		name         string
+		run          func() error
+		wantCounters int // background counter pipelines
+	}{
+		{"Create", func() error { var err error; sess, _, err = s.Create(ctx, guild, "1001", "Ada"); return err }, 1},
+		{"Get", func() error { var err error; sess, err = s.Get(ctx, sess.ID); return err }, 0},
+		{"GetByGuild", func() error { _, err := s.GetByGuild(ctx, guild); return err }, 0},
+		{"Validate", func() error { _, err := s.Validate(ctx, sess.ID, guild, "1001", ""); return err }, 0},
+		{"Update", func() error { var err error; sess, err = s.Update(ctx, withData(sess)); return err }, 0},
+		{"Transition", func() error {
+			var err error
+			sess, err = s.Transition(ctx, sess.ID, sess.Version, wizard.StateChainSelect)
+			return err
+		}, 0},
+		{"TakeOver", func() error { var err error; sess, err = s.TakeOver(ctx, sess.ID, sess.Version, "2002", "Bob"); return err }, 0},
+		{"BindIP", func() error { var err error; sess, err = s.BindIP(ctx, sess.ID, "192.0.2.1"); return err }, 0},
+		{"Refresh", func() error { return s.Refresh(ctx, sess.ID) }, 0},
+		{"ExistsForGuild", func() error { _, err := s.ExistsForGuild(ctx, guild); return err }, 0},
+		{"Delete", func() error { return s.Delete(ctx, sess.ID, store.EndCompleted) }, 1},
+	}
+	for _, st := range steps {
+		if err := st.run(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		s.counters.flush(ctx) // let the background increments land, so they are seen and kept apart
+		critical, counters := h.take()
+		if len(critical) != 1 {
+			t.Errorf("%s: %d round trips on the caller's path, want 1: %q", st.name, len(critical), critical)
+		}
+		if len(counters) != st.wantCounters {
+			t.Errorf("%s: %d background counter pipelines, want %d: %q", st.name, len(counters), st.wantCounters, counters)
+		}
+		t.Logf("%-14s caller: %q; background: %q", st.name, critical, counters)
+		if nodes != nil {
+			nc, ncounters := nodes.take()
+			if len(nc) != 1 || len(ncounters) != st.wantCounters {
+				t.Errorf("%s: node clients saw %q and counters %q, want 1 round trip and %d counter pipelines", st.name, nc, ncounters, st.wantCounters)
+			}
+		}
+	}
+
+}
+
+// TestPreload: after Preload every master knows every session script, so even the first
+// write after a restart is one EVALSHA. The single-node case runs on a private server, whose
+// script cache is empty; on the shared Cluster the scripts are looked up with SCRIPT EXISTS.
+func TestPreload(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	t.Run("single", func(t *testing.T) {
+		srv := storetest.StartRedisServer(t)
+		c := goredis.NewClient(&goredis.Options{Addr: srv.Addr})
+		defer c.Close()
+		h := &roundTripHook{}
+		c.AddHook(h)
+		s := NewSessions(c, Options{})
+		defer s.Close()
+		if err := s.Preload(ctx); err != nil {
+			t.Fatalf("Preload: %v", err)
+		}
+		sess, _, err := s.Create(ctx, testenv.GuildID(t), "1001", "Ada")
+		if err != nil {
+			t.Fatalf("Create: %v", err)
+		}
+		s.counters.flush(ctx)
+		h.take()
+		if _, err := s.Transition(ctx, sess.ID, sess.Version, wizard.StateChainSelect); err != nil {
+			t.Fatalf("Transition: %v", err)
+		}
+		if critical, _ := h.take(); len(critical) != 1 || !strings.HasPrefix(critical[0], "EVALSHA") {
+			t.Errorf("first Transition on a fresh server after Preload: %q, want one EVALSHA", critical)
+		}
+	})
+	t.Run("cluster", func(t *testing.T) {
+		c := testenv.RedisCluster(t)
+		s := NewSessions(c, Options{})
+		defer s.Close()
+		if err := s.Preload(ctx); err != nil {
+			t.Fatalf("Preload: %v", err)
+		}
+		var hashes []string
+		for _, sc := range sessionScripts {
+			hashes = append(hashes, sc.Hash())
+		}
+		var masters atomic.Int32
+		err := c.ForEachMaster(ctx, func(ctx context.Context, n *goredis.Client) error {
+			exists, err := n.ScriptExists(ctx, hashes...).Result()
+			if err != nil {
+				return err
+			}
+			for i, ok := range exists {
+				if !ok {
+					return fmt.Errorf("%s does not know script %s", n.Options().Addr, hashes[i])
+				}
+			}
+			masters.Add(1)
+			return nil
+		})
+		if err != nil || masters.Load() != 3 {
+			t.Errorf("after Preload: %v (%d masters checked, want 3)", err, masters.Load())
+		}
+	})
+}
+
+func withData(s *wizard.Session) *wizard.Session {
+	c := *s
+	c.Data = storetest.FilledSessionData()
+	return &c
+}
+
+func mustRun(t *testing.T, what string, f func() (*wizard.Session, error)) *wizard.Session {
+	t.Helper()
+	s, err := f()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return s
+}
