@@ -161,7 +161,11 @@ func testRoundTrips(t *testing.T, c goredis.UniversalClient, h, nodes *roundTrip
 			sess, err = s.Transition(ctx, sess.ID, sess.Version, wizard.StateChainSelect)
 			return err
 		}, 0},
-		{"TakeOver", func() error { var err error; sess, err = s.TakeOver(ctx, sess.ID, sess.Version, "2002", "Bob"); return err }, 0},
+		{"TakeOver", func() error {
+			var err error
+			sess, err = s.TakeOver(ctx, sess.ID, sess.Version, "2002", "Bob")
+			return err
+		}, 0},
 		{"BindIP", func() error { var err error; sess, err = s.BindIP(ctx, sess.ID, "192.0.2.1"); return err }, 0},
 		{"Refresh", func() error { return s.Refresh(ctx, sess.ID) }, 0},
 		{"ExistsForGuild", func() error { _, err := s.ExistsForGuild(ctx, guild); return err }, 0},

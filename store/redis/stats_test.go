@@ -43,9 +43,9 @@ func TestStatsExact(t *testing.T) {
 	// Not sessions: another key in a guild's slot, a key outside the pattern, a corrupt value.
 	g := testenv.GuildID(t)
 	for key, val := range map[string]string{
-		"arrakis:wizard:{" + g + "}:draft": `{"meta":{"state":"INIT"}}`,
+		"arrakis:wizard:{" + g + "}:draft":  `{"meta":{"state":"INIT"}}`,
 		"arrakis:other:{" + g + "}:session": "x",
-		sessionKey(testenv.GuildID(t)):     "corrupt",
+		sessionKey(testenv.GuildID(t)):      "corrupt",
 	} {
 		if err := c.Set(ctx, key, val, time.Minute).Err(); err != nil {
 			t.Fatalf("SET %s: %v", key, err)
