@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/spf13/cobra"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/arrakis-bot/arrakis/bot"
+	"github.com/arrakis-bot/arrakis/internal/config"
+	"github.com/arrakis-bot/arrakis/store"
+)
+
+// `arrakis serve` runs the bot: the stores, the discordgo session, the commands (registered
+// on start by bulk overwrite), the HTTP server (/interactions in HTTP mode, /healthz,
+// /readyz), and the gateway in gateway mode. SIGINT or SIGTERM stops it gracefully.
+
+const (
+	shutdownGrace = 15 * time.Second
+	readyTimeout  = 2 * time.Second
+)
+
+func init() { rootCmd.AddCommand(newServeCmd()) }
+
+func newServeCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the bot (gateway or HTTP interactions, per discord.mode)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return usageError(err)
+			}
+			if err := cfg.RequireToken(); err != nil {
+				return usageError(err)
+			}
+			log, err := newLogger(cfg.Log.Level)
+			if err != nil {
+				return usageError(err)
+			}
+			defer func() { _ = log.Sync() }()
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+			if err != nil {
+				return fmt.Errorf("listen on http.listen %s: %w", cfg.HTTP.Listen, err)
+			}
+			return serve(ctx, cfg, log, ln)
+		},
+	}
+}
+
+// newLogger builds the JSON production logger at the configured level.
+func newLogger(level string) (*zap.Logger, error) {
+	lvl, err := zapcore.ParseLevel(level)
+	if err != nil {
+		return nil, fmt.Errorf("log.level %q: use debug, info, warn or error", level)
+	}
+	zc := zap.NewProductionConfig()
+	zc.Level = zap.NewAtomicLevelAt(lvl)
+	zc.DisableStacktrace = lvl > zapcore.DebugLevel
+	return zc.Build()
+}
+
+// serve runs until ctx ends, then shuts down: the HTTP server drains, the gateway closes,
+// and deferred work gets a grace period.
+func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.Listener) error {
+	st, closeStores, err := openStores(ctx, cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer closeStores()
+	dg, err := openDiscord(cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	svc := newDeployService(cfg, dg, st, log)
+	b := bot.New(bot.Deps{
+		Sessions: st.Sessions, Coordination: st.Coordination, Shadow: st.Shadow,
+		Guilds: svc, Deploy: svc, Followups: bot.SessionFollowups{S: dg}, Log: log,
+	})
+	srv, err := newHTTPServer(cfg, b, st, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if _, err := bot.RegisterCommands(dg, cfg.Discord.ApplicationID, "", discordgo.WithContext(ctx)); err != nil {
+		log.Warn("register commands; run `arrakis commands register` once Discord is reachable", zap.Error(err))
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	if err := startGateway(ctx, cfg, b, dg, svc, log); err != nil {
+		_ = srv.Close()
+		return err
+	}
+	log.Info("arrakis is serving", zap.String("mode", cfg.Discord.Mode), zap.String("listen", ln.Addr().String()))
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http server: %w", err)
+		}
+	}
+	return shutdown(srv, dg, b, log)
+}
+
+// startGateway opens the websocket in gateway mode and starts the scheduled drift checks.
+func startGateway(ctx context.Context, cfg *config.Config, b *bot.Bot, dg *discordgo.Session, svc interface {
+	RunDriftChecks(context.Context, func() []string) error
+}, log *zap.Logger) error {
+	if cfg.Discord.Mode != config.ModeGateway {
+		return nil
+	}
+	b.AttachGateway(ctx, dg)
+	if err := dg.Open(); err != nil {
+		return fmt.Errorf("open the Discord gateway: %w", err)
+	}
+	go func() {
+		if err := svc.RunDriftChecks(ctx, func() []string { return stateGuilds(dg) }); err != nil && ctx.Err() == nil {
+			log.Warn("scheduled drift checks stopped", zap.Error(err))
+		}
+	}()
+	return nil
+}
+
+// stateGuilds lists the guilds the gateway session is in.
+func stateGuilds(dg *discordgo.Session) []string {
+	if dg.State == nil {
+		return nil
+	}
+	dg.State.RLock()
+	defer dg.State.RUnlock()
+	ids := make([]string, 0, len(dg.State.Guilds))
+	for _, g := range dg.State.Guilds {
+		ids = append(ids, g.ID)
+	}
+	return ids
+}
+
+func shutdown(srv *http.Server, dg *discordgo.Session, b *bot.Bot, log *zap.Logger) error {
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if cerr := dg.Close(); cerr != nil {
+		log.Debug("close gateway", zap.Error(cerr))
+	}
+	done := make(chan struct{})
+	go func() { b.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-sctx.Done():
+		log.Warn("shutdown: background work still running after the grace period")
+	}
+	return err
+}
+
+// newHTTPServer serves /healthz, /readyz and, in HTTP mode, /interactions, with read
+// timeouts so a slow client cannot hold a connection.
+func newHTTPServer(cfg *config.Config, b *bot.Bot, st *stores, log *zap.Logger) (*http.Server, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", readyz(st, log))
+	if cfg.Discord.Mode == config.ModeHTTP {
+		key, err := bot.ParsePublicKey(cfg.Discord.PublicKey)
+		if err != nil {
+			return nil, usageError(fmt.Errorf("discord.public_key: %w", err))
+		}
+		mux.Handle("POST /interactions", &bot.InteractionsHandler{Bot: b, PublicKey: key})
+	}
+	return &http.Server{
+		Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 16 << 10,
+		ErrorLog: zap.NewStdLog(log.Named("http")),
+	}, nil
+}
+
+// readyz answers 200 when the session store, coordination and shadow store answer.
+func readyz(st *stores, log *zap.Logger) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		if err := checkStores(ctx, st); err != nil {
+			log.Warn("not ready", zap.Error(err))
+			http.Error(w, "not ready: a store does not answer", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	}
+}
+
+// readyProbeGuild is a guild id no real guild has; reads of it touch each store cheaply.
+const readyProbeGuild = "0"
+
+func checkStores(ctx context.Context, st *stores) error {
+	if _, err := st.Sessions.ExistsForGuild(ctx, readyProbeGuild); err != nil {
+		return fmt.Errorf("sessions: %w", err)
+	}
+	if _, err := st.Coordination.Progress(ctx, readyProbeGuild); err != nil && !store.IsCode(err, store.CodeNotFound) {
+		return fmt.Errorf("coordination: %w", err)
+	}
+	if _, err := st.Shadow.List(ctx, readyProbeGuild); err != nil && !store.IsCode(err, store.CodeNotFound) {
+		return fmt.Errorf("shadow: %w", err)
+	}
+	return nil
+}
