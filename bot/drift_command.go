@@ -2,26 +2,271 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
+
+	"github.com/arrakis-bot/arrakis/bot/deploy"
+	"github.com/arrakis-bot/arrakis/drift"
 )
 
-// /drift shows how the live guild differs from the deployed setup. Its controls use the
-// custom_id prefix "arrd:" (they belong to no wizard session).
+// /drift shows how the live guild differs from the desired and deployed setup: the report
+// grouped by severity and paged, with Refresh, Reconcile (make the server match again),
+// Accept (make the server's current values the desired setup) and Prune (delete what the
+// bot made that the setup no longer wants, listed exactly). Each of the three changes asks
+// to confirm first. Every view is computed afresh from the live guild, which can take
+// longer than 3 seconds, so every click is deferred and the message edited.
+//
+// Drift controls belong to no wizard session: custom_id "arrd:<guild>:<action>[:<page>]".
 
-const driftPrefix = "arrd:"
+const (
+	driftPrefix   = "arrd:"
+	driftPageSize = 10
+)
 
 func isDriftControl(customID string) bool { return strings.HasPrefix(customID, driftPrefix) }
 
+// driftID is a parsed drift custom_id.
+type driftID struct {
+	Guild, Action string
+	Page          int
+}
+
+func (d driftID) String() string {
+	return fmt.Sprintf("%s%s:%s:%d", driftPrefix, d.Guild, d.Action, d.Page)
+}
+
+func parseDriftID(s string) (driftID, error) {
+	parts := strings.Split(strings.TrimPrefix(s, driftPrefix), ":")
+	if len(parts) != 3 {
+		return driftID{}, fmt.Errorf("drift custom_id %q: want 3 parts", s)
+	}
+	page, err := strconv.Atoi(parts[2])
+	if err != nil || page < 0 {
+		return driftID{}, fmt.Errorf("drift custom_id %q: bad page", s)
+	}
+	return driftID{Guild: parts[0], Action: parts[1], Page: page}, nil
+}
+
 func (b *Bot) driftCommand(i *discordgo.Interaction) Reply {
-	return deferNew(func(ctx context.Context) view { return b.driftView(ctx, i.GuildID, 0) })
+	return deferNew(func(ctx context.Context) view { return b.driftReport(ctx, i.GuildID, 0, "") })
 }
 
-func (b *Bot) driftComponent(ctx context.Context, i *discordgo.Interaction, d discordgo.MessageComponentInteractionData) Reply {
-	return say(msgUnknown)
+// driftComponent routes a click on the /drift message.
+func (b *Bot) driftComponent(_ context.Context, i *discordgo.Interaction, d discordgo.MessageComponentInteractionData) Reply {
+	id, err := parseDriftID(d.CustomID)
+	if err != nil {
+		return say(msgUnknown)
+	}
+	if id.Guild != i.GuildID {
+		return say(msgWrongGuild)
+	}
+	user, _ := userOf(i)
+	return deferUpdate(func(ctx context.Context) view { return b.driftAction(ctx, id, user) })
 }
 
-func (b *Bot) driftView(ctx context.Context, guildID string, page int) view {
-	return view{Content: "The drift report is not available yet in this version of Arrakis. Use `arrakis drift` on the server."}
+func (b *Bot) driftAction(ctx context.Context, id driftID, user string) view {
+	switch id.Action {
+	case "page", "refresh":
+		return b.driftReport(ctx, id.Guild, id.Page, "")
+	case "rec", "acc", "prune":
+		return b.driftConfirm(ctx, id)
+	case "rec_ok":
+		return b.driftChange(ctx, id.Guild, "Reconciled", func() (*deploy.Result, error) { return b.d.Deploy.Reconcile(ctx, id.Guild, user) })
+	case "acc_ok":
+		return b.driftChange(ctx, id.Guild, "Accepted", func() (*deploy.Result, error) { return b.d.Deploy.Accept(ctx, id.Guild, user) })
+	case "prune_ok":
+		return b.driftChange(ctx, id.Guild, "Pruned", func() (*deploy.Result, error) { return b.d.Deploy.Prune(ctx, id.Guild, user) })
+	}
+	return view{Content: msgUnknown}
+}
+
+// loadDrift asks the deploy service for the drift view, or words why it cannot.
+func (b *Bot) loadDrift(ctx context.Context, guildID string) (*deploy.DriftView, *view) {
+	if b.d.Deploy == nil {
+		return nil, &view{Content: "Drift checks are unavailable: this Arrakis has no deploy service configured."}
+	}
+	dv, err := b.d.Deploy.Drift(ctx, guildID)
+	if err == nil {
+		return dv, nil
+	}
+	switch deploy.ErrorCode(err) {
+	case deploy.CodeNoManifest, deploy.CodeNothingDeployed:
+		return nil, &view{Content: "Nothing has been deployed in this server yet, so there is nothing to compare. Run /setup first."}
+	}
+	return nil, &view{Content: b.deploySentence(err, guildID)}
+}
+
+var severityHeads = []struct {
+	sev  drift.Severity
+	head string
+}{
+	{drift.SeverityError, "🔴 **Errors** — managed roles or channels are missing"},
+	{drift.SeverityWarning, "🟠 **Warnings** — who can see or do what has changed"},
+	{drift.SeverityInfo, "🔵 **Info** — cosmetic differences, or things no longer wanted"},
+}
+
+// driftReport renders one page of the report with its controls.
+func (b *Bot) driftReport(ctx context.Context, guildID string, page int, notice string) view {
+	dv, fail := b.loadDrift(ctx, guildID)
+	if fail != nil {
+		return *fail
+	}
+	items := sortedBySeverity(dv.Report.Items)
+	pages := max(1, (len(items)+driftPageSize-1)/driftPageSize)
+	page = min(page, pages-1)
+	e := &discordgo.MessageEmbed{Title: "Drift report", Color: colorWizard,
+		Description: driftDescription(dv, items, page, notice)}
+	if len(items) > 0 {
+		e.Color = colorProblem
+		e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d · %d differences", page+1, pages, len(items))}
+	}
+	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: driftControls(guildID, page, pages, dv)}
+}
+
+func sortedBySeverity(items []drift.Item) []drift.Item {
+	var out []drift.Item
+	for _, h := range severityHeads {
+		for _, it := range items {
+			if it.Severity == h.sev {
+				out = append(out, it)
+			}
+		}
+	}
+	return out
+}
+
+func driftDescription(dv *deploy.DriftView, items []drift.Item, page int, notice string) string {
+	var d strings.Builder
+	if notice != "" {
+		d.WriteString(notice + "\n\n")
+	}
+	if len(items) == 0 {
+		d.WriteString("✅ No drift: your server matches the deployed setup.")
+		return d.String()
+	}
+	fmt.Fprintf(&d, "Compared the desired setup (snapshot %s) with your server.\n", dv.Desired.Meta.ID)
+	from, to := page*driftPageSize, min(len(items), (page+1)*driftPageSize)
+	last := drift.Severity("")
+	for _, it := range items[from:to] {
+		if it.Severity != last {
+			for _, h := range severityHeads {
+				if h.sev == it.Severity {
+					d.WriteString("\n" + h.head + "\n")
+				}
+			}
+			last = it.Severity
+		}
+		d.WriteString("• " + itemText(it) + "\n")
+	}
+	return clip(d.String(), maxEmbedDesc)
+}
+
+var itemPhrases = map[drift.ItemType]string{
+	drift.RoleMissing: "Role missing", drift.RoleExtra: "Role no longer in the setup", drift.RoleMismatch: "Role changed",
+	drift.ChannelMissing: "Channel missing", drift.ChannelExtra: "Channel no longer in the setup",
+	drift.ChannelMismatch: "Channel changed", drift.ConfigMismatch: "Setup changed but not deployed",
+}
+
+func itemText(it drift.Item) string {
+	t := itemPhrases[it.Type] + " **" + esc(it.Name) + "**"
+	if it.Field != "" {
+		t += " — " + esc(it.Field)
+	}
+	if it.Expected != "" || it.Actual != "" {
+		t += fmt.Sprintf(": expected %s, found %s", orNothing(it.Expected), orNothing(it.Actual))
+	}
+	return clip(t, 300)
+}
+
+func orNothing(s string) string {
+	if s == "" {
+		return "nothing"
+	}
+	return esc(s)
+}
+
+func driftButton(guild, label, action string, page int, style discordgo.ButtonStyle) discordgo.Button {
+	return discordgo.Button{Label: label, Style: style, CustomID: driftID{Guild: guild, Action: action, Page: page}.String()}
+}
+
+func driftControls(guild string, page, pages int, dv *deploy.DriftView) []discordgo.MessageComponent {
+	nav := []discordgo.Button{driftButton(guild, "Refresh", "refresh", page, discordgo.SecondaryButton)}
+	if pages > 1 {
+		prev := driftButton(guild, "◀ Previous", "page", max(0, page-1), discordgo.SecondaryButton)
+		prev.Disabled = page == 0
+		next := driftButton(guild, "Next ▶", "page", min(pages-1, page+1), discordgo.SecondaryButton)
+		next.Disabled = page == pages-1
+		nav = append([]discordgo.Button{prev, next}, nav...)
+	}
+	rows := []discordgo.MessageComponent{buttonRow(nav)}
+	if dv.Report.Empty() && len(dv.PrunePlan) == 0 {
+		return rows
+	}
+	acts := []discordgo.Button{
+		driftButton(guild, "Reconcile…", "rec", page, discordgo.PrimaryButton),
+		driftButton(guild, "Accept…", "acc", page, discordgo.SecondaryButton),
+	}
+	if len(dv.PrunePlan) > 0 {
+		acts = append(acts, driftButton(guild, "Prune…", "prune", page, discordgo.DangerButton))
+	}
+	return append(rows, buttonRow(acts))
+}
+
+// driftConfirm says exactly what a change would do and asks to confirm it.
+func (b *Bot) driftConfirm(ctx context.Context, id driftID) view {
+	dv, fail := b.loadDrift(ctx, id.Guild)
+	if fail != nil {
+		return *fail
+	}
+	var text string
+	switch id.Action {
+	case "rec":
+		text = "**Reconcile** makes your server match the desired setup again:\n" + opsText(dv.Plan, "nothing to change")
+	case "acc":
+		text = "**Accept** makes what your server has now the desired setup (a new snapshot); nothing in the server changes.\n" +
+			fmt.Sprintf("%d differences will be accepted.", len(dv.Report.Items))
+	case "prune":
+		text = "**Prune** deletes exactly these, which Arrakis made and the setup no longer wants:\n" + opsText(dv.PrunePlan, "nothing to delete")
+	}
+	e := &discordgo.MessageEmbed{Title: "Confirm", Description: clip(text, maxEmbedDesc), Color: colorProblem}
+	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: []discordgo.MessageComponent{buttonRow([]discordgo.Button{
+		driftButton(id.Guild, "Confirm", id.Action+"_ok", id.Page, discordgo.DangerButton),
+		driftButton(id.Guild, "Back", "page", id.Page, discordgo.SecondaryButton),
+	})}}
+}
+
+func opsText(ops []drift.Op, none string) string {
+	if len(ops) == 0 {
+		return none + "."
+	}
+	var b strings.Builder
+	for i, op := range ops {
+		if i == 25 {
+			fmt.Fprintf(&b, "…and %d more.\n", len(ops)-i)
+			break
+		}
+		b.WriteString("• " + opText(op) + "\n")
+	}
+	return b.String()
+}
+
+// driftChange runs a confirmed change and shows the fresh report with its outcome.
+func (b *Bot) driftChange(ctx context.Context, guildID, done string, run func() (*deploy.Result, error)) view {
+	if b.d.Deploy == nil {
+		return view{Content: "Drift checks are unavailable: this Arrakis has no deploy service configured."}
+	}
+	res, err := run()
+	if err != nil {
+		var de *deploy.Error
+		if !errors.As(err, &de) {
+			b.d.Log.Warn("drift change failed", zap.String("guild", guildID), zap.Error(err))
+		}
+		return b.driftReport(ctx, guildID, 0, "❌ "+b.deploySentence(err, guildID))
+	}
+	return b.driftReport(ctx, guildID, 0, fmt.Sprintf("✅ %s: %d writes to your server (snapshot %s).", done, res.Writes, res.SnapshotID))
 }

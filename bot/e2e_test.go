@@ -330,9 +330,13 @@ type component struct {
 	disabled bool
 }
 
-// Find returns the component whose custom_id has the action (and arg) given.
+// Find returns the component whose custom_id has the action (and arg) given; /drift
+// controls are found by their action.
 func (e *E2E) Find(action string) *component {
 	for _, c := range e.components() {
+		if d, err := parseDriftID(c.customID); err == nil && d.Action == action {
+			return &c
+		}
 		id, err := parseCustomID(c.customID)
 		if err != nil {
 			continue
