@@ -11,8 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/netip"
-	"strings"
 	"sync"
 	"time"
 
@@ -312,65 +310,6 @@ func (m *Sessions) ExistsForGuild(_ context.Context, guildID string) (bool, erro
 	return m.lookup(guildID, m.clock()) != nil, nil
 }
 
-// BindIP implements store.Sessions.
-func (m *Sessions) BindIP(_ context.Context, id, ip string) (*wizard.Session, error) {
-	const op = "bind session"
-	guild, ok := wizard.GuildOfSessionID(id)
-	if !ok {
-		return nil, notFound(op, fmt.Errorf("%q is not a session id", id))
-	}
-	addr, err := canonicalIP(ip)
-	if err != nil {
-		return nil, invalid(op, err)
-	}
-	if err := m.begin(op); err != nil {
-		return nil, err
-	}
-	defer m.mu.Unlock()
-	e, err := m.use(op, guild, id)
-	if err != nil {
-		return nil, err
-	}
-	switch e.s.BoundIP {
-	case "":
-		e.s.BoundIP = addr
-		return m.save(e), nil
-	case addr:
-		return clone(e.s), nil
-	}
-	return nil, ipMismatch(op)
-}
-
-// Validate implements store.Sessions.
-func (m *Sessions) Validate(_ context.Context, id, guildID, userID, ip string) (*wizard.Session, error) {
-	const op = "validate session"
-	idGuild, ok := wizard.GuildOfSessionID(id)
-	if !ok {
-		return nil, notFound(op, fmt.Errorf("%q is not a session id", id))
-	}
-	if idGuild != guildID {
-		return nil, &store.Error{Code: store.CodeWrongGuild, Op: op, Err: errors.New("the session belongs to another guild")}
-	}
-	if err := m.begin(op); err != nil {
-		return nil, err
-	}
-	defer m.mu.Unlock()
-	e, err := m.use(op, idGuild, id)
-	if err != nil {
-		return nil, err
-	}
-	s := clone(e.s)
-	if s.OwnerID != userID {
-		return s, &store.Error{Code: store.CodeNotOwner, Op: op, Err: errors.New("the session belongs to another admin")}
-	}
-	if s.BoundIP != "" && ip != "" {
-		if addr, err := canonicalIP(ip); err != nil || addr != s.BoundIP {
-			return s, ipMismatch(op)
-		}
-	}
-	return s, nil
-}
-
 // Stats implements store.Sessions.
 func (m *Sessions) Stats(context.Context) (store.SessionStats, error) {
 	const op = "session stats"
@@ -424,14 +363,6 @@ func reachable(to wizard.State) bool {
 		}
 	}
 	return false
-}
-
-func canonicalIP(ip string) (string, error) {
-	a, err := netip.ParseAddr(strings.TrimSpace(ip))
-	if err != nil {
-		return "", fmt.Errorf("%q is not an IP address", ip)
-	}
-	return a.Unmap().String(), nil
 }
 
 func isSnowflake(s string) bool {

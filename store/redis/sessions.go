@@ -13,8 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -291,59 +289,6 @@ func (s *Sessions) ExistsForGuild(ctx context.Context, guildID string) (bool, er
 	return n > 0, nil
 }
 
-// BindIP implements store.Sessions.
-func (s *Sessions) BindIP(ctx context.Context, id, ip string) (*wizard.Session, error) {
-	const op = "bind session"
-	if err := s.open(op); err != nil {
-		return nil, err
-	}
-	key, _, ok := sessionKeyOfID(id)
-	if !ok {
-		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
-	}
-	addr, err := canonicalIP(ip)
-	if err != nil {
-		return nil, invalid(op, err)
-	}
-	res, err := bindIPScript.Run(ctx, s.c, []string{key}, id, addr, timeString(s.clock()), s.ttlMillis()).Slice()
-	return s.scriptResult(op, key, res, err, "")
-}
-
-// Validate implements store.Sessions. The guild is checked from the id before anything is
-// read, so a session is never touched on another guild's behalf.
-func (s *Sessions) Validate(ctx context.Context, id, guildID, userID, ip string) (*wizard.Session, error) {
-	const op = "validate session"
-	if err := s.open(op); err != nil {
-		return nil, err
-	}
-	key, idGuild, ok := sessionKeyOfID(id)
-	if !ok {
-		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
-	}
-	if idGuild != guildID {
-		return nil, &store.Error{Code: store.CodeWrongGuild, Op: op, Key: key, Err: errors.New("the session belongs to another guild")}
-	}
-	sess, err := s.getByKey(ctx, op, key, id)
-	if err != nil {
-		return nil, err
-	}
-	return sess, checkUse(op, key, sess, userID, ip)
-}
-
-// checkUse is Validate's owner and address check, shared with memory through the same rules.
-func checkUse(op, key string, sess *wizard.Session, userID, ip string) error {
-	if sess.OwnerID != userID {
-		return &store.Error{Code: store.CodeNotOwner, Op: op, Key: key, Err: errors.New("the session belongs to another admin")}
-	}
-	if sess.BoundIP != "" && ip != "" {
-		addr, err := canonicalIP(ip)
-		if err != nil || addr != sess.BoundIP {
-			return &store.Error{Code: store.CodeIPMismatch, Op: op, Key: key, Err: errors.New("the session is bound to another client address")}
-		}
-	}
-	return nil
-}
-
 // Close implements store.Sessions: it stops the counter updates after sending the queued
 // ones. The client stays open: it belongs to the caller.
 func (s *Sessions) Close() error {
@@ -351,65 +296,6 @@ func (s *Sessions) Close() error {
 		s.counters.close()
 	}
 	return nil
-}
-
-// scriptResult turns a script's reply into the stored session or a typed error.
-func (s *Sessions) scriptResult(op, key string, res []any, err error, to wizard.State) (*wizard.Session, error) {
-	raw, err := s.scriptStatus(op, key, res, err, to)
-	if err != nil {
-		return nil, err
-	}
-	if raw == "" {
-		return nil, internal(op, key, errors.New("script answered ok without the session"))
-	}
-	return decodeSession(op, key, raw)
-}
-
-// scriptStatus reads a script's status (see scripts.go) and returns the value that came with
-// "ok", or the matching *store.Error.
-func (s *Sessions) scriptStatus(op, key string, res []any, err error, to wizard.State) (string, error) {
-	if err != nil {
-		return "", wrap(op, key, err)
-	}
-	str := func(i int) string {
-		if i < len(res) {
-			if v, ok := res[i].(string); ok {
-				return v
-			}
-		}
-		return ""
-	}
-	switch status := str(0); status {
-	case "ok":
-		return str(1), nil
-	case "missing", "ended":
-		return "", expired(op, key)
-	case "conflict":
-		return "", &store.Error{Code: store.CodeConflict, Op: op, Key: key,
-			Err: fmt.Errorf("the session changed meanwhile (now version %s): refresh and try again", str(1))}
-	case "invalid":
-		from := wizard.State(str(1))
-		terr := wizard.CheckTransition(from, to)
-		if terr == nil { // cannot happen: the script was given every allowed state
-			terr = fmt.Errorf("transition from %s to %s refused", from, to)
-		}
-		return "", invalid(op, terr)
-	case "mismatch":
-		return "", &store.Error{Code: store.CodeIPMismatch, Op: op, Key: key, Err: errors.New("the session is bound to another client address")}
-	case "corrupt":
-		return "", corrupt(op, key, nil)
-	default:
-		return "", internal(op, key, fmt.Errorf("unexpected script reply %q", status))
-	}
-}
-
-// canonicalIP parses a client address so that one address has one spelling.
-func canonicalIP(ip string) (string, error) {
-	a, err := netip.ParseAddr(strings.TrimSpace(ip))
-	if err != nil {
-		return "", fmt.Errorf("%q is not an IP address", ip)
-	}
-	return a.Unmap().String(), nil
 }
 
 func invalid(op string, err error) error {

@@ -1,0 +1,76 @@
+package redis
+
+// Who may use a session: its guild, its owner and, once bound, its client address.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/wizard"
+)
+
+// BindIP implements store.Sessions.
+func (s *Sessions) BindIP(ctx context.Context, id, ip string) (*wizard.Session, error) {
+	const op = "bind session"
+	if err := s.open(op); err != nil {
+		return nil, err
+	}
+	key, _, ok := sessionKeyOfID(id)
+	if !ok {
+		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
+	}
+	addr, err := canonicalIP(ip)
+	if err != nil {
+		return nil, invalid(op, err)
+	}
+	res, err := bindIPScript.Run(ctx, s.c, []string{key}, id, addr, timeString(s.clock()), s.ttlMillis()).Slice()
+	return s.scriptResult(op, key, res, err, "")
+}
+
+// Validate implements store.Sessions. The guild is checked from the id before anything is
+// read, so a session is never touched on another guild's behalf.
+func (s *Sessions) Validate(ctx context.Context, id, guildID, userID, ip string) (*wizard.Session, error) {
+	const op = "validate session"
+	if err := s.open(op); err != nil {
+		return nil, err
+	}
+	key, idGuild, ok := sessionKeyOfID(id)
+	if !ok {
+		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
+	}
+	if idGuild != guildID {
+		return nil, &store.Error{Code: store.CodeWrongGuild, Op: op, Key: key, Err: errors.New("the session belongs to another guild")}
+	}
+	sess, err := s.getByKey(ctx, op, key, id)
+	if err != nil {
+		return nil, err
+	}
+	return sess, checkUse(op, key, sess, userID, ip)
+}
+
+// checkUse is Validate's owner and address check.
+func checkUse(op, key string, sess *wizard.Session, userID, ip string) error {
+	if sess.OwnerID != userID {
+		return &store.Error{Code: store.CodeNotOwner, Op: op, Key: key, Err: errors.New("the session belongs to another admin")}
+	}
+	if sess.BoundIP != "" && ip != "" {
+		addr, err := canonicalIP(ip)
+		if err != nil || addr != sess.BoundIP {
+			return &store.Error{Code: store.CodeIPMismatch, Op: op, Key: key, Err: errors.New("the session is bound to another client address")}
+		}
+	}
+	return nil
+}
+
+// canonicalIP parses a client address so that one address has one spelling.
+func canonicalIP(ip string) (string, error) {
+	a, err := netip.ParseAddr(strings.TrimSpace(ip))
+	if err != nil {
+		return "", fmt.Errorf("%q is not an IP address", ip)
+	}
+	return a.Unmap().String(), nil
+}
