@@ -51,6 +51,8 @@ type Sessions interface {
 	// Validate reads a session for use and checks that it belongs to guildID, that userID
 	// owns it, and (when the session is bound and ip is not empty) that ip matches. Failures
 	// are *Error with CodeNotFound, CodeExpired, CodeWrongGuild, CodeNotOwner or CodeIPMismatch.
+	// With CodeNotOwner and CodeIPMismatch the session is returned too, so that the bot can
+	// say who owns it and since when.
 	Validate(ctx context.Context, id, guildID, userID, ip string) (*wizard.Session, error)
 	Stats(ctx context.Context) (SessionStats, error)
 	Close() error
