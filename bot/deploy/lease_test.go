@@ -1,13 +1,16 @@
 package deploy
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/arrakis-bot/arrakis/internal/fakediscord"
 	"github.com/arrakis-bot/arrakis/internal/testenv"
+	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/store/dir"
 	"github.com/arrakis-bot/arrakis/store/redis"
 )
@@ -86,4 +89,80 @@ func TestConcurrentDeploysOneGuild(t *testing.T) {
 	if n := fd.WriteCount(); n != 0 {
 		t.Errorf("redeploy made %d writes", n)
 	}
+}
+
+// TestLeaseRenewedWhileDeploying: a deploy that runs longer than the lease TTL keeps its
+// lease (another instance is refused all along) and finishes.
+func TestLeaseRenewedWhileDeploying(t *testing.T) {
+	e := newEnv(t)
+	ctx := ctxT(t)
+	m := loadManifest(t, "community.yaml", e.guild.ID)
+	paused := make(chan struct{})
+	resume := make(chan struct{})
+	slow := e.newService(func(c *Config) {
+		c.LeaseTTL = 150 * time.Millisecond
+		c.afterWrite = func(k int, recorded bool) error {
+			if k == 1 && recorded {
+				close(paused)
+				<-resume
+			}
+			return nil
+		}
+	})
+	done := make(chan error, 1)
+	go func() {
+		_, err := slow.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: "slow"})
+		done <- err
+	}()
+	<-paused
+	other := e.newService(nil)
+	for i := 0; i < 4; i++ { // 4 × 200 ms: well past the 150 ms TTL without renewal
+		time.Sleep(200 * time.Millisecond)
+		if _, err := other.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: "other"}); ErrorCode(err) != CodeRunning {
+			close(resume)
+			t.Fatalf("attempt %d during the slow deploy: %v, want CodeRunning", i, err)
+		}
+	}
+	close(resume)
+	if err := <-done; err != nil {
+		t.Fatalf("slow deploy: %v", err)
+	}
+	e.checkDeployed(m)
+}
+
+// lostLeases is a Coordination whose leases cannot be renewed, as when another instance
+// took an expired lease over.
+type lostLeases struct{ store.Coordination }
+
+func (lostLeases) RenewLease(context.Context, *store.Lease, time.Duration) error {
+	return &store.Error{Code: store.CodeLeaseLost, Op: "renew lease"}
+}
+
+func TestLeaseLostStopsTheDeploy(t *testing.T) {
+	e := newEnv(t)
+	ctx := ctxT(t)
+	m := loadManifest(t, "community.yaml", e.guild.ID)
+	svc := e.newService(func(c *Config) {
+		c.Coordination = lostLeases{c.Coordination}
+		c.LeaseTTL = 90 * time.Millisecond
+		c.afterWrite = func(k int, recorded bool) error {
+			if k == 1 && recorded {
+				time.Sleep(200 * time.Millisecond) // a renewal tick comes and fails
+			}
+			return nil
+		}
+	})
+	_, err := svc.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: "tester"})
+	var de *Error
+	if !errors.As(err, &de) || de.Code != CodeInterrupted || !strings.Contains(de.Message, "lease") {
+		t.Fatalf("err = %v, want interrupted by the lost lease", err)
+	}
+	if de.Result == nil || len(de.Result.Remaining) == 0 || len(de.Result.Done) > 1 {
+		t.Fatalf("result = %+v, want at most the first write done and the rest listed as remaining", de.Result)
+	}
+	// Another run resumes it.
+	if _, err := e.svc.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: "tester"}); err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	e.checkDeployed(m)
 }

@@ -130,8 +130,8 @@ func (s *Service) Deploy(ctx context.Context, req Request) (*Result, error) {
 		// progress record says so instead of staying "pending".
 		s.markRefused(runCtx, req.GuildID, UserMessage(err))
 	}
-	if err != nil && errors.Is(context.Cause(runCtx), errLeaseLost) {
-		err = &Error{Code: CodeInterrupted, Err: err, Result: resultOf(err),
+	if err != nil && resultOf(err) == nil && errors.Is(context.Cause(runCtx), errLeaseLost) {
+		err = &Error{Code: CodeInterrupted, Err: err,
 			Message: "The deploy stopped because another instance took its lease over; run it again to continue where it stopped."}
 	}
 	return res, err
@@ -223,7 +223,7 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 			break
 		}
 		var crash *crashError
-		if !errors.As(err, &crash) && isServerError(err) && attempt < s.cfg.Retry.Attempts5xx {
+		if !errors.As(err, &crash) && ctx.Err() == nil && isServerError(err) && attempt < s.cfg.Retry.Attempts5xx {
 			// The write may or may not have been applied: read the guild again and plan
 			// what is left, recognising by name what the failed write made.
 			s.log.Info("deploy write failed with a server error; re-reading the guild")
@@ -316,6 +316,9 @@ func (s *Service) fail(ctx context.Context, r *run, result *Result, remaining []
 	case errors.As(cause, &rl):
 		e.Code = CodeRateLimited
 		e.Message = fmt.Sprintf("Discord is rate limiting %s (it asked to wait %s).", s.cfg.BotName, rl.RetryAfter.Round(1e9))
+	case errors.Is(cause, errLeaseLost) || errors.Is(context.Cause(ctx), errLeaseLost):
+		e.Code = CodeInterrupted
+		e.Message = "The deploy stopped because another instance took its lease over."
 	case errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded):
 		e.Code = CodeInterrupted
 		e.Message = "The deploy was stopped before it finished."
@@ -330,8 +333,11 @@ func (s *Service) fail(ctx context.Context, r *run, result *Result, remaining []
 		}
 	}
 	e.Message += " " + summary(result) + " Run the deploy again to continue where it stopped."
-	if e.Code == CodeInterrupted && errors.As(cause, &crash) {
-		return e // a simulated crash records nothing more
+	if errors.As(cause, &crash) || errors.Is(context.Cause(ctx), errLeaseLost) {
+		// A simulated crash records nothing more; nor does a deploy whose lease another
+		// instance now holds (its progress is that instance's to write).
+		result.Report = e.Message
+		return e
 	}
 	r.progress.Status = wizard.DeployFailed
 	r.progress.Error = e.Message
