@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
 
 	"github.com/arrakis-bot/arrakis/drift"
 	"github.com/arrakis-bot/arrakis/store"
@@ -122,7 +123,7 @@ func (b *Bot) adoptChecked(ctx context.Context, c *click, tier int, roleID strin
 	c.s.Data.Tiers[tier].Role = wizard.RoleSpec{Name: r.Name, Color: r.Color, Hoist: r.Hoist, Mentionable: r.Mentionable, Adopt: r.ID}
 	s, err := b.d.Sessions.Update(ctx, c.s)
 	if err != nil {
-		return view{Content: b.storeFailedSentence(ctx, c, err)}
+		return b.storeFailedView(ctx, c, err)
 	}
 	return b.frame(ctx, s, "", nil)
 }
@@ -235,7 +236,19 @@ func (b *Bot) endRemoved(ctx context.Context, guildID, sessionID string) {
 	}
 }
 
-// storeFailedSentence words a failed write made in deferred work.
-func (b *Bot) storeFailedSentence(ctx context.Context, c *click, err error) string {
-	return b.sentenceFor(err, c.s.OwnerID)
+// storeFailedView is storeFailed for deferred work, which edits the wizard message instead
+// of answering: a lost race shows the winner's state, anything else the sentence above the
+// unchanged step.
+func (b *Bot) storeFailedView(ctx context.Context, c *click, err error) view {
+	if store.IsCode(err, store.CodeConflict) {
+		user, _ := userOf(c.i)
+		if cur, gerr := b.d.Sessions.Validate(ctx, c.s.ID, c.i.GuildID, user, ""); gerr == nil {
+			return b.frame(ctx, cur, msgConflict, nil)
+		}
+	}
+	sentence := b.sentenceFor(err, c.s.OwnerID, zap.String("guild", c.i.GuildID), zap.String("session", c.s.ID))
+	if store.IsCode(err, store.CodeNotFound) || store.IsCode(err, store.CodeExpired) || store.IsCode(err, store.CodeNotOwner) {
+		return view{Content: sentence}
+	}
+	return b.frame(ctx, c.s, sentence, nil)
 }
