@@ -41,7 +41,13 @@ func TestGatewayOpenAndInteraction(t *testing.T) {
 	// GUILD_CREATE fills discordgo's state.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		if sg, err := s.State.Guild(g.ID); err == nil && len(sg.Roles) == 4 && len(sg.Channels) == 7 {
+		ok := false
+		if sg, err := s.State.Guild(g.ID); err == nil {
+			s.State.RLock() // discordgo's state is written by its event goroutine
+			ok = len(sg.Roles) == 4 && len(sg.Channels) == 7
+			s.State.RUnlock()
+		}
+		if ok {
 			break
 		}
 		if time.Now().After(deadline) {

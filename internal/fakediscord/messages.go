@@ -198,4 +198,3 @@ func (s *Server) Message(id string) *discordgo.Message {
 	}
 	return s.messageDG(m)
 }
-

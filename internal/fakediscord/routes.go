@@ -9,7 +9,9 @@ import (
 // routes registers every REST route the fake serves (paths as discordgo
 // v0.29.0 calls them, under /api/v9).
 func (s *Server) routes() {
-	h := func(pattern string, f http.HandlerFunc) { s.mux.HandleFunc(pattern[:len(pattern)-len(pathOf(pattern))]+apiPrefix+pathOf(pattern), f) }
+	h := func(pattern string, f http.HandlerFunc) {
+		s.mux.HandleFunc(pattern[:len(pattern)-len(pathOf(pattern))]+apiPrefix+pathOf(pattern), f)
+	}
 
 	h("GET /gateway", s.getGateway)
 	h("GET /gateway/bot", s.getGatewayBot)

@@ -106,7 +106,9 @@ func (s *Server) close() {
 func (s *Server) RESTBase() string { return s.http.URL + apiPrefix }
 
 // GatewayURL is the websocket URL, ws://127.0.0.1:PORT/gateway.
-func (s *Server) GatewayURL() string { return "ws" + strings.TrimPrefix(s.http.URL, "http") + "/gateway" }
+func (s *Server) GatewayURL() string {
+	return "ws" + strings.TrimPrefix(s.http.URL, "http") + "/gateway"
+}
 
 // ApplicationID is the bot's application id (also the bot user's id).
 func (s *Server) ApplicationID() string { return s.appID }

@@ -40,7 +40,7 @@ func roleJSON(r *role) obj {
 	o := obj{
 		"id": r.ID, "name": r.Name, "description": nil, "color": r.Color,
 		"colors": obj{"primary_color": r.Color, "secondary_color": nil, "tertiary_color": nil},
-		"hoist": r.Hoist, "icon": nil, "unicode_emoji": nil, "position": r.Position,
+		"hoist":  r.Hoist, "icon": nil, "unicode_emoji": nil, "position": r.Position,
 		"permissions": perm(r.Permissions), "managed": r.Managed, "mentionable": r.Mentionable, "flags": 0,
 	}
 	if r.BotID != "" {
