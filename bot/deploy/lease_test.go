@@ -100,7 +100,7 @@ func TestLeaseRenewedWhileDeploying(t *testing.T) {
 	paused := make(chan struct{})
 	resume := make(chan struct{})
 	slow := e.newService(func(c *Config) {
-		c.LeaseTTL = 150 * time.Millisecond
+		c.LeaseTTL = 600 * time.Millisecond
 		c.afterWrite = func(k int, recorded bool) error {
 			if k == 1 && recorded {
 				close(paused)
@@ -116,8 +116,8 @@ func TestLeaseRenewedWhileDeploying(t *testing.T) {
 	}()
 	<-paused
 	other := e.newService(nil)
-	for i := 0; i < 4; i++ { // 4 × 200 ms: well past the 150 ms TTL without renewal
-		time.Sleep(200 * time.Millisecond)
+	for i := 0; i < 4; i++ { // 4 × 300 ms: twice the 600 ms TTL, which only renewal bridges
+		time.Sleep(300 * time.Millisecond)
 		if _, err := other.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: "other"}); ErrorCode(err) != CodeRunning {
 			close(resume)
 			t.Fatalf("attempt %d during the slow deploy: %v, want CodeRunning", i, err)
