@@ -13,6 +13,7 @@ import (
 	"io"
 	"reflect"
 	"strconv"
+	"strings"
 )
 
 // DecodeJSON decodes a manifest from JSON. Unknown, misspelt or repeated fields, values
@@ -54,11 +55,23 @@ type jsonWalker struct {
 	data []byte
 }
 
-// line is the 1-based line of the decoder's position.
-func (w *jsonWalker) line() int {
-	off := int(w.dec.InputOffset())
+// line is the 1-based line of the decoder's position. Only errors ask for it: counting
+// lines at every token would make decoding quadratic in the input's size.
+func (w *jsonWalker) line() int { return w.lineAt(w.dec.InputOffset()) }
+
+// lineAt is the 1-based line of a byte offset.
+func (w *jsonWalker) lineAt(offset int64) int {
+	off := int(offset)
+	if off < 0 {
+		off = 0
+	}
 	if off > len(w.data) {
 		off = len(w.data)
+	}
+	// The decoder's offset is just past the previous token; the value starts after the
+	// separator and spaces that follow it.
+	for off < len(w.data) && strings.IndexByte(" \t\r\n,:", w.data[off]) >= 0 {
+		off++
 	}
 	return bytes.Count(w.data[:off], []byte("\n")) + 1
 }
@@ -70,11 +83,7 @@ func (w *jsonWalker) token(path string) (json.Token, error) {
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		off := int(se.Offset)
-		if off > len(w.data) {
-			off = len(w.data)
-		}
-		return nil, &DecodeError{Path: path, Line: bytes.Count(w.data[:off], []byte("\n")) + 1, Msg: "invalid JSON: " + se.Error()}
+		return nil, &DecodeError{Path: path, Line: w.lineAt(se.Offset - 1), Msg: "invalid JSON: " + se.Error()}
 	}
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, &DecodeError{Path: path, Line: w.line(), Msg: "the JSON ends too early"}
@@ -84,7 +93,7 @@ func (w *jsonWalker) token(path string) (json.Token, error) {
 
 // value reads one value of type t at path.
 func (w *jsonWalker) value(t reflect.Type, path string) error {
-	line := w.line()
+	start := w.dec.InputOffset()
 	tok, err := w.token(path)
 	if err != nil {
 		return err
@@ -96,7 +105,7 @@ func (w *jsonWalker) value(t reflect.Type, path string) error {
 		t = t.Elem()
 	}
 	wrong := func() error {
-		return &DecodeError{Path: path, Line: line, Msg: "expected " + kindName(t) + ", got " + jsonTokenKind(tok)}
+		return &DecodeError{Path: path, Line: w.lineAt(start), Msg: "expected " + kindName(t) + ", got " + jsonTokenKind(tok)}
 	}
 	switch t.Kind() {
 	case reflect.Struct:
@@ -106,7 +115,7 @@ func (w *jsonWalker) value(t reflect.Type, path string) error {
 		fields := structFields(t, "json")
 		seen := map[string]bool{}
 		for w.dec.More() {
-			kline := w.line()
+			kstart := w.dec.InputOffset()
 			ktok, err := w.token(path)
 			if err != nil {
 				return err
@@ -114,10 +123,10 @@ func (w *jsonWalker) value(t reflect.Type, path string) error {
 			key, _ := ktok.(string)
 			i, ok := fields[key]
 			if !ok {
-				return &DecodeError{Path: path, Line: kline, Msg: unknownFieldMsg(key, fields)}
+				return &DecodeError{Path: path, Line: w.lineAt(kstart), Msg: unknownFieldMsg(key, fields)}
 			}
 			if seen[key] {
-				return &DecodeError{Path: joinPath(path, key), Line: kline, Msg: "field appears twice; keep one"}
+				return &DecodeError{Path: joinPath(path, key), Line: w.lineAt(kstart), Msg: "field appears twice; keep one"}
 			}
 			seen[key] = true
 			if err := w.value(t.Field(i).Type, joinPath(path, key)); err != nil {
@@ -152,12 +161,12 @@ func (w *jsonWalker) value(t reflect.Type, path string) error {
 		}
 		if _, err := strconv.ParseInt(string(n), 10, t.Bits()); err != nil {
 			if errors.Is(err, strconv.ErrRange) {
-				return &DecodeError{Path: path, Line: line, Msg: "the number " + string(n) + " is too large"}
+				return &DecodeError{Path: path, Line: w.lineAt(start), Msg: "the number " + string(n) + " is too large"}
 			}
-			return &DecodeError{Path: path, Line: line, Msg: "expected a whole number, got " + string(n)}
+			return &DecodeError{Path: path, Line: w.lineAt(start), Msg: "expected a whole number, got " + string(n)}
 		}
 	default:
-		return &DecodeError{Path: path, Line: line, Msg: "cannot decode " + t.String()}
+		return &DecodeError{Path: path, Line: w.lineAt(start), Msg: "cannot decode " + t.String()}
 	}
 	return nil
 }

@@ -355,6 +355,14 @@ func TestValidateHugeAliasExpansion(t *testing.T) {
 		t.Errorf("%d problems: a list far past its limit should get one", len(v.Problems))
 	}
 	_ = m.Summary()
+	// Its canonical JSON (hundreds of kilobytes) decodes in linear time.
+	c, err := m.CanonicalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back, err := DecodeJSON(c); err != nil || len(back.Channels) != len(m.Channels) {
+		t.Fatalf("decode canonical JSON of %d bytes: %v", len(c), err)
+	}
 
 	// Past the decoder's node budget the file is refused outright.
 	bigger := strings.Replace(big, "    role: {name: A}\n", "    role: {name: A}\n"+strings.Repeat("  - *t\n", 3000), 1)
