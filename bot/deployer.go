@@ -20,6 +20,9 @@ type Deployer interface {
 	Reconcile(ctx context.Context, guildID, by string) (*deploy.Result, error)
 	Accept(ctx context.Context, guildID, by string) (*deploy.Result, error)
 	Prune(ctx context.Context, guildID, by string) (*deploy.Result, error)
+	History(ctx context.Context, guildID string) ([]deploy.HistoryEntry, error)
+	Snapshot(ctx context.Context, guildID string, version int) (*store.Snapshot, error)
+	Rollback(ctx context.Context, guildID string, version int, by string) (*deploy.Result, error)
 }
 
 var _ Deployer = (*deploy.Service)(nil)

@@ -66,6 +66,14 @@ func (b *Bot) driftComponent(_ context.Context, i *discordgo.Interaction, d disc
 		return say(msgWrongGuild)
 	}
 	user, _ := userOf(i)
+	switch id.Action {
+	case "rb":
+		return b.rollbackStart(i)
+	case "rbpick":
+		return deferUpdate(func(ctx context.Context) view { return b.rollbackConfirm(ctx, id.Guild, d.Values) })
+	case "rb_ok":
+		return deferUpdate(func(ctx context.Context) view { return b.rollbackRun(ctx, id.Guild, id.Page, user) })
+	}
 	return deferUpdate(func(ctx context.Context) view { return b.driftAction(ctx, id, user) })
 }
 

@@ -404,3 +404,14 @@ func (e *E2E) Session() *wizard.Session {
 	}
 	return s
 }
+
+// Follow makes the message a result showed the one Click works on (a control that opens
+// a new message, like Roll back…).
+func (e *E2E) Follow(r Result) Result {
+	e.t.Helper()
+	if r.Message == nil {
+		e.t.Fatalf("Follow: the response showed no message")
+	}
+	e.WizardID, e.Last = r.Message.ID, r
+	return r
+}

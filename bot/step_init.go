@@ -24,7 +24,11 @@ func initUI(sc *stepCtx) stepUI {
 		body = "Your server already has a deployed setup (snapshot " + s.Data.EditOf + "). Every step is " +
 			"pre-filled from it: change what you need, and Review shows what will change.\n\n" + body
 	}
-	return stepUI{Body: body, Buttons: []discordgo.Button{button(s, label, discordgo.PrimaryButton, actOpen, "name")}}
+	ui := stepUI{Body: body, Buttons: []discordgo.Button{button(s, label, discordgo.PrimaryButton, actOpen, "name")}}
+	if s.Data.EditOf != "" {
+		ui.Buttons = append(ui.Buttons, rollbackButton(s.GuildID))
+	}
+	return ui
 }
 
 func nameModal() modalDef {
