@@ -101,6 +101,10 @@ func TestPruneDeletesExactlyTheExtras(t *testing.T) {
 	if extras != 4 || len(view.PrunePlan) != 4 {
 		t.Fatalf("drift lists %d extras and %d prune ops, want 4 (a role, a category, two channels)", extras, len(view.PrunePlan))
 	}
+	rev, err := e.svc.Review(ctx, e.guild.ID, m2)
+	if err != nil || len(rev.Plan) != 0 || len(rev.PrunePlan) != 4 {
+		t.Fatalf("review of v2: plan %d, prune plan %d, %v; want 0 and 4", len(rev.Plan), len(rev.PrunePlan), err)
+	}
 	before := len(e.fd.Channels(e.guild.ID))
 	if _, err := e.svc.Prune(ctx, e.guild.ID, "tester"); err != nil {
 		t.Fatalf("prune: %v", err)

@@ -171,6 +171,10 @@ type Review struct {
 	Desired *store.Snapshot `json:"desired,omitempty"`
 	Plan    []drift.Op      `json:"plan"`
 	Report  drift.Report    `json:"report"`
+	// PrunePlan lists what a separate, confirmed prune would delete: the resources the bot
+	// made that this manifest no longer wants (in edit mode, the removals). Deploy never
+	// makes these deletes unless asked.
+	PrunePlan []drift.Op `json:"prunePlan,omitempty"`
 	// Problems are the preflight failures, each a sentence naming the fix. A review with
 	// problems must not be deployed.
 	Problems []string `json:"problems,omitempty"`

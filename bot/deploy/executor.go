@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -36,6 +37,16 @@ func opPhase(op drift.Op) wizard.DeployStatus {
 		return wizard.DeployRoles
 	case drift.OpSetOverwrite:
 		return wizard.DeployPermissions
+	case drift.OpUpdateChannel:
+		for _, f := range op.Fields {
+			if !strings.HasPrefix(f, "overwrite:") {
+				return wizard.DeployChannels
+			}
+		}
+		if len(op.Fields) > 0 {
+			return wizard.DeployPermissions // only who may see the channel changes
+		}
+		return wizard.DeployChannels
 	default:
 		return wizard.DeployChannels
 	}
