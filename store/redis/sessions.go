@@ -7,6 +7,8 @@
 // Transition, TakeOver, BindIP, Delete, Refresh and ExistsForGuild are one each. The
 // created / completed / cancelled counters are sent afterwards by a background goroutine
 // (counters.go): they live in other Cluster slots and are best effort.
+//
+// Needs Redis 7.0 or later: Create uses SET … NX GET, which older servers refuse.
 package redis
 
 import (
