@@ -116,6 +116,13 @@ func TestExpiredSessionIsToldToStartAgain(t *testing.T) {
 	eq(t, "foreign session", r.Message.Content, msgExpired)
 	r = e.Press("something-else", discordgo.ButtonComponent)
 	eq(t, "unknown control", r.Message.Content, msgUnknown)
+
+	other, _, err := e.Sessions.Create(context.Background(), "123456789012345678", e.Owner.ID, "owner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = e.Press(idFor(other, actNext), discordgo.ButtonComponent)
+	eq(t, "other guild's session", r.Message.Content, msgWrongGuild)
 }
 
 // Redis down: a clear sentence, nothing changed.
