@@ -162,18 +162,19 @@ func testCoordLeaseExpiry(t *testing.T, ctx context.Context, c store.Coordinatio
 }
 
 func testCoordLeaseKeptAlive(t *testing.T, ctx context.Context, c store.Coordination, cfg coordinationConfig) {
+	const ttl = time.Second // renewed every quarter of it: a stall of 750ms is still fine
 	name := "deploy:" + testenv.GuildID(t)
-	l, err := c.AcquireLease(ctx, name, leaseTTL)
+	l, err := c.AcquireLease(ctx, name, ttl)
 	if err != nil {
 		t.Fatalf("AcquireLease: %v", err)
 	}
-	for i := range 4 { // 4 × TTL/2: twice the TTL in all
-		cfg.wait(leaseTTL / 2)
-		if err := c.RenewLease(ctx, l, leaseTTL); err != nil {
+	for i := range 6 { // 6 × TTL/4: longer than the TTL in all
+		cfg.wait(ttl / 4)
+		if err := c.RenewLease(ctx, l, ttl); err != nil {
 			t.Fatalf("renewal %d: %v", i, err)
 		}
 	}
-	_, err = c.AcquireLease(ctx, name, leaseTTL)
+	_, err = c.AcquireLease(ctx, name, ttl)
 	sessWantCode(t, "AcquireLease of a lease kept alive", err, store.CodeLeaseHeld)
 }
 
@@ -211,7 +212,7 @@ func testCoordRacingAcquires(t *testing.T, ctx context.Context, c store.Coordina
 func testCoordMarkOnce(t *testing.T, ctx context.Context, c store.Coordination, cfg coordinationConfig) {
 	key := "interaction:" + testenv.GuildID(t)
 	for i, want := range []bool{true, false, false} {
-		first, err := c.MarkOnce(ctx, key, leaseTTL)
+		first, err := c.MarkOnce(ctx, key, time.Minute)
 		if err != nil || first != want {
 			t.Errorf("MarkOnce #%d = %v, %v; want %v", i+1, first, err, want)
 		}
@@ -219,9 +220,16 @@ func testCoordMarkOnce(t *testing.T, ctx context.Context, c store.Coordination, 
 	if first, err := c.MarkOnce(ctx, key+":other", time.Minute); err != nil || !first {
 		t.Errorf("MarkOnce of another key = %v, %v; want true", first, err)
 	}
+	short := key + ":short"
+	if first, err := c.MarkOnce(ctx, short, leaseTTL); err != nil || !first {
+		t.Errorf("MarkOnce(short) = %v, %v; want true", first, err)
+	}
 	cfg.wait(leaseTTL + 200*time.Millisecond)
-	if first, err := c.MarkOnce(ctx, key, time.Minute); err != nil || !first {
+	if first, err := c.MarkOnce(ctx, short, time.Minute); err != nil || !first {
 		t.Errorf("MarkOnce after the mark expired = %v, %v; want true", first, err)
+	}
+	if first, err := c.MarkOnce(ctx, key, time.Minute); err != nil || first {
+		t.Errorf("MarkOnce of the long mark = %v, %v; want false", first, err)
 	}
 }
 
