@@ -90,8 +90,8 @@ func TestOpenDiscordPointsAtConfiguredURLs(t *testing.T) {
 		t.Fatalf("gateway = %q, %v; want the configured URL", gw, err)
 	}
 	bot, err := dg.GatewayBot()
-	if err != nil || bot.URL != cfg.Discord.GatewayURL {
-		t.Fatalf("gateway/bot = %+v, %v; want the configured URL", bot, err)
+	if err != nil || strings.TrimSuffix(bot.URL, "/") != cfg.Discord.GatewayURL || bot.Shards != 1 {
+		t.Fatalf("gateway/bot = %+v, %v; want the configured URL and Discord's shard advice kept", bot, err)
 	}
 	if dg.ShardID != 1 || dg.ShardCount != 3 || dg.Identify.Intents != discordgo.IntentsGuilds {
 		t.Fatalf("shard %d/%d intents %d", dg.ShardID, dg.ShardCount, dg.Identify.Intents)
