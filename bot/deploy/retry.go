@@ -132,3 +132,11 @@ func isNoAccess(err error) bool {
 }
 
 func asRateLimited(err error, target **rateLimitedError) bool { return errors.As(err, target) }
+
+// isStale reports whether Discord says the plan's target is gone (deleted by someone
+// while the deploy ran): the plan is then stale, not wrong.
+func isStale(err error) bool {
+	status, code := restStatus(err)
+	return status == http.StatusNotFound &&
+		(code == discordgo.ErrCodeUnknownRole || code == discordgo.ErrCodeUnknownChannel || code == discordgo.ErrCodeUnknownOverwrite)
+}

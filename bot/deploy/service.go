@@ -224,9 +224,10 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 			break
 		}
 		var crash *crashError
-		if !errors.As(err, &crash) && ctx.Err() == nil && isServerError(err) && attempt < s.cfg.Retry.Attempts5xx {
-			// The write may or may not have been applied: read the guild again and plan
-			// what is left, recognising by name what the failed write made.
+		if !errors.As(err, &crash) && ctx.Err() == nil && (isServerError(err) || isStale(err)) && attempt < s.cfg.Retry.Attempts5xx {
+			// The write may or may not have been applied (5xx), or someone changed the
+			// guild under the plan (an unknown role or channel): read the guild again and
+			// plan what is left, recognising by name what an earlier write made.
 			s.log.Info("deploy write failed with a server error; re-reading the guild")
 			if serr := sleep(ctx, s.backoff(attempt)); serr == nil {
 				if plan, err = s.replan(ctx, r, req.Prune); err == nil {

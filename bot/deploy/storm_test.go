@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
@@ -165,4 +167,45 @@ func TestDeployServerErrorAfterApplyMakesNoDuplicate(t *testing.T) {
 		}
 		e.checkDeployed(m)
 	}
+}
+
+// TestDeployReplansWhenSomeoneDeletesATarget: an admin deletes a role while a reconcile
+// is about to update it; Discord answers Unknown Role, and the deploy reads the guild
+// again and recreates the role instead of failing.
+func TestDeployReplansWhenSomeoneDeletesATarget(t *testing.T) {
+	e := newEnv(t)
+	ctx := ctxT(t)
+	m := loadManifest(t, "community.yaml", e.guild.ID)
+	res, err := e.svc.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tier := range []string{"t1", "t2"} {
+		e.fd.UpdateRole(e.guild.ID, res.Resources.Roles[tier], func(r *discordgo.Role) { r.Color = 0x010101 })
+	}
+	svc := e.newService(func(c *Config) {
+		c.afterWrite = func(k int, recorded bool) error {
+			if k == 1 && recorded {
+				e.fd.DeleteRole(e.guild.ID, res.Resources.Roles["t2"])
+			}
+			return nil
+		}
+	})
+	rec, err := svc.Reconcile(ctx, e.guild.ID, "tester")
+	if err != nil {
+		t.Fatalf("reconcile with a role deleted under it: %v", err)
+	}
+	if len(rec.CreatedRoles) != 1 {
+		t.Errorf("created roles %v, want the deleted one recreated", rec.CreatedRoles)
+	}
+	n404 := 0
+	for _, r := range e.fd.Requests() {
+		if r.Status == http.StatusNotFound {
+			n404++
+		}
+	}
+	if n404 != 1 {
+		t.Errorf("Discord answered %d requests with 404, want the one update of the deleted role", n404)
+	}
+	e.checkDeployed(m)
 }
