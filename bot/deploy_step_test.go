@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/arrakis-bot/arrakis/wizard"
@@ -35,4 +36,32 @@ func TestDeployStepConfirmsRunsAndFinishes(t *testing.T) {
 	}
 	r = e.Command("setup")
 	mustContain(t, "after deploy", r.Text(), "editing deployed snapshot "+s.Data.Deploy.SnapshotID)
+}
+
+// The same Confirm clicked twice at once starts one deploy; the other click is told the
+// setup moved on.
+func TestRacingDeployConfirmsStartOneDeploy(t *testing.T) {
+	e := newE2E(t, newHTTPTransport)
+	runWalk(t, e, wizardWalk())
+	e.Click("deploy")
+	codes, bodies := raceClicks(t, e, e.Find("confirm").customID)
+	if codes != [2]int{200, 200} {
+		t.Fatalf("statuses %v", codes)
+	}
+	refused := 0
+	for _, b := range bodies {
+		if strings.Contains(string(b), "at the same moment") || strings.Contains(string(b), "out of date") {
+			refused++
+		}
+	}
+	if refused != 1 {
+		t.Fatalf("%d of the two confirms were refused, want 1:\n%s\n%s", refused, bodies[0], bodies[1])
+	}
+	creates := 0
+	for _, r := range e.FD.Requests() {
+		if r.Method == "POST" && r.Path == "/guilds/"+e.Seed.ID+"/roles" && r.Status < 300 {
+			creates++
+		}
+	}
+	eq(t, "role creations", creates, 1)
 }

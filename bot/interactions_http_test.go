@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"io"
 	"net/http"
 	"sync"
 	"testing"
@@ -112,7 +113,7 @@ func TestDoubleClickMakesOneTransition(t *testing.T) {
 	// Two clicks racing: both carry the version the message was drawn with.
 	e.Click("sel:chains", "ethereum")
 	before = e.Session()
-	codes := raceClicks(t, e, e.Find("next").customID)
+	codes, _ := raceClicks(t, e, e.Find("next").customID)
 	if codes != [2]int{http.StatusOK, http.StatusOK} {
 		t.Fatalf("racing clicks answered %v, want both 200", codes)
 	}
@@ -120,11 +121,13 @@ func TestDoubleClickMakesOneTransition(t *testing.T) {
 	eq(t, "version after race", s.Version, before.Version+1)
 }
 
-// raceClicks posts two clicks of one custom_id at the same moment and returns the statuses.
-func raceClicks(t *testing.T, e *E2E, customID string) [2]int {
+// raceClicks posts two clicks of one custom_id at the same moment and returns the statuses
+// and the response bodies.
+func raceClicks(t *testing.T, e *E2E, customID string) ([2]int, [2][]byte) {
 	h := e.tr.(*httpTransport)
 	var wg sync.WaitGroup
 	var codes [2]int
+	var bodies [2][]byte
 	start := make(chan struct{})
 	for k := range 2 {
 		p := e.base(discordgo.InteractionMessageComponent)
@@ -140,6 +143,7 @@ func raceClicks(t *testing.T, e *E2E, customID string) [2]int {
 			req.Header = hd
 			if resp, err := h.srv.Client().Do(req); err == nil {
 				codes[k] = resp.StatusCode
+				bodies[k], _ = io.ReadAll(resp.Body)
 				resp.Body.Close()
 			}
 		}()
@@ -147,5 +151,5 @@ func raceClicks(t *testing.T, e *E2E, customID string) [2]int {
 	close(start)
 	wg.Wait()
 	e.Bot.Wait()
-	return codes
+	return codes, bodies
 }
