@@ -90,7 +90,7 @@ func (b *Bot) back(ctx context.Context, c *click) Reply {
 // next checks the step's answers and moves one step forward, or says what is missing.
 func (b *Bot) next(ctx context.Context, c *click) Reply {
 	next, ok := c.s.State.Next()
-	if !ok {
+	if !ok || next == wizard.StateDeploy { // only a confirmed Deploy… starts step 8
 		return b.show(ctx, c.s, "", updateMessage)
 	}
 	if ps := wizard.ValidateStep(c.s.State, c.s.Data); len(ps) > 0 {
