@@ -229,4 +229,3 @@ func (r *run) apply(ctx context.Context, op drift.Op) (string, error) {
 	})
 	return id, err
 }
-

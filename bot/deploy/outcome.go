@@ -89,4 +89,3 @@ func (s *Service) fillResult(result *Result, r *run, remaining []drift.Op) {
 	result.CreatedRoles = append([]string(nil), r.createdRoles...)
 	result.CreatedChannels = append([]string(nil), r.createdChannels...)
 }
-

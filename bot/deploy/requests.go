@@ -162,4 +162,3 @@ func (r *run) noteOverwrites(op drift.Op, chID string) {
 		c.Overwrites = r.mergedOverwrites(op, chID)
 	}
 }
-
