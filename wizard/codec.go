@@ -39,7 +39,8 @@ func (m *Manifest) SHA256() (string, error) {
 }
 
 // EncodeYAML returns the manifest as YAML for people: two-space indentation, fields in
-// struct order, role colours written as hex (0x5865F2) — DecodeYAML reads them back.
+// struct order, role colours written as hex (0x5865F2; 0, "no colour", stays 0) —
+// DecodeYAML reads them back.
 func (m *Manifest) EncodeYAML() ([]byte, error) {
 	var doc yaml.Node
 	if err := doc.Encode(m.normalized()); err != nil {
@@ -67,7 +68,7 @@ func hexColors(n *yaml.Node) {
 				for j := 0; j+1 < len(v.Content); j += 2 {
 					if v.Content[j].Value == "color" && v.Content[j+1].ShortTag() == "!!int" {
 						var c int
-						if v.Content[j+1].Decode(&c) == nil && c >= 0 && c <= MaxColor {
+						if v.Content[j+1].Decode(&c) == nil && c > 0 && c <= MaxColor { // 0 stays 0: "no colour"
 							v.Content[j+1].Value = "0x" + FormatColor(c)[1:]
 						}
 					}

@@ -15,11 +15,13 @@ import (
 // silently re-version every stored manifest, so it must be a deliberate edit.
 const goldenCommunitySHA256 = "060f0db94e9f1bcc5d3bc8eee70ed2878ee8e818a0a696d40511577508904a18"
 
-func readExample(t *testing.T, name string) []byte {
-	t.Helper()
+func readExample(t *testing.T, name string) []byte { return mustReadExample(t, name) }
+
+func mustReadExample(tb testing.TB, name string) []byte {
+	tb.Helper()
 	b, err := os.ReadFile("../examples/" + name)
 	if err != nil {
-		t.Fatalf("read example: %v", err)
+		tb.Fatalf("read example: %v", err)
 	}
 	return b
 }
