@@ -22,7 +22,7 @@ import (
 
 // env is one fake guild with a Service deploying into it.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	fd     *fakediscord.Server
 	guild  fakediscord.SeededGuild
 	shadow store.Shadow
@@ -46,7 +46,7 @@ func withStores(sh store.Shadow, co store.Coordination) envOption {
 	return func(c *envConfig) { c.shadow, c.coord = sh, co }
 }
 
-func newEnv(t *testing.T, opts ...envOption) *env {
+func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
 	var c envConfig
 	for _, o := range opts {
