@@ -57,6 +57,9 @@ func (s *Server) normaliseCommand(raw json.RawMessage, scope, keepID string) (js
 	}
 	o := map[string]any{}
 	for k, v := range f {
+		if k == "options" && isNull(v) {
+			continue // Discord omits an empty option list
+		}
 		o[k] = v
 	}
 	o["id"], o["application_id"], o["type"], o["version"] = id, s.appID, typ, newID()

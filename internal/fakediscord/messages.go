@@ -48,8 +48,20 @@ func applyMessageFields(m *message, f fields) error {
 		if json.Unmarshal(raw, &arr) != nil {
 			return &fieldError{k, "Must be an array."}
 		}
+		if k == "components" {
+			raw = numberComponents(arr)
+		}
 		if k == "embeds" {
-			m.Embeds = append(json.RawMessage(nil), raw...)
+			// Discord answers with every embed's type, "rich" when not sent.
+			for i, e := range arr {
+				var o map[string]json.RawMessage
+				if json.Unmarshal(e, &o) == nil && o != nil && o["type"] == nil {
+					o["type"] = json.RawMessage(`"rich"`)
+					arr[i], _ = json.Marshal(o)
+				}
+			}
+			raw, _ = json.Marshal(arr)
+			m.Embeds = raw
 		} else {
 			m.Components = append(json.RawMessage(nil), raw...)
 		}
@@ -197,4 +209,54 @@ func (s *Server) Message(id string) *discordgo.Message {
 		return nil
 	}
 	return s.messageDG(m)
+}
+
+// numberComponents fills in what Discord adds to stored components: a
+// numeric id on every component (in document order) and the min/max_values
+// defaults of select menus.
+func numberComponents(arr []json.RawMessage) json.RawMessage {
+	var list []any
+	for _, e := range arr {
+		var v any
+		if json.Unmarshal(e, &v) == nil {
+			list = append(list, v)
+		}
+	}
+	next := 1
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			if _, ok := x["type"]; ok {
+				if _, ok := x["id"]; !ok {
+					x["id"] = next
+				}
+				next++
+				switch t, _ := x["type"].(float64); t {
+				case 3, 5, 6, 7, 8: // select menus
+					if _, ok := x["min_values"]; !ok {
+						x["min_values"] = 1
+					}
+					if _, ok := x["max_values"]; !ok {
+						x["max_values"] = 1
+					}
+				}
+			}
+			for _, k := range []string{"components", "accessory", "items"} {
+				if c, ok := x[k]; ok {
+					walk(c)
+				}
+			}
+		}
+	}
+	walk(list)
+	if list == nil {
+		list = []any{}
+	}
+	b, _ := json.Marshal(list)
+	return b
 }

@@ -12,7 +12,7 @@ import (
 
 func setup(t *testing.T) (*Server, SeededGuild, *discordgo.Session) {
 	t.Helper()
-	fd := New(t)
+	fd := New(t, WithResponseCheck())
 	g := fd.Seed(GuildOptions{})
 	return fd, g, fd.NewSession(t)
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -28,7 +29,8 @@ type Server struct {
 	appID, botToken, botUserID string
 	violation                  func(msg string)
 
-	checker *checkerClient
+	checker        *checkerClient
+	checkResponses bool
 
 	mu           sync.Mutex
 	users        map[string]*user
@@ -62,6 +64,12 @@ func WithBotToken(token string) Option { return func(s *Server) { s.botToken = t
 // the fake's own tests; everyone else wants the default.
 func WithViolationHandler(f func(msg string)) Option { return func(s *Server) { s.violation = f } }
 
+// WithResponseCheck also checks every response the fake sends against the
+// spec's responses for the operation (with the same permission-field
+// normalisation), so a fake answer that Discord would never give fails the
+// test. The fake's own tests use it.
+func WithResponseCheck() Option { return func(s *Server) { s.checkResponses = true } }
+
 // New starts a fake Discord on a loopback port; it is closed at t.Cleanup.
 // The fake starts with no guilds: add them with AddGuild.
 func New(t testing.TB, opts ...Option) *Server {
@@ -82,6 +90,8 @@ func New(t testing.TB, opts ...Option) *Server {
 		dmBlocked:    map[string]bool{},
 	}
 	s.violation = func(msg string) { t.Errorf("%s", msg) }
+	// For sweeps of other packages' tests: check the fake's answers too.
+	s.checkResponses = os.Getenv("ARRAKIS_FAKEDISCORD_CHECK_RESPONSES") == "1"
 	for _, o := range opts {
 		o(s)
 	}
@@ -196,10 +206,12 @@ func (s *Server) takeFailure(method, path string) *failure {
 	return nil
 }
 
-// statusRecorder remembers the status a handler wrote.
+// statusRecorder remembers the status a handler wrote (and, when body is
+// set, a copy of the response body).
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	body   *bytes.Buffer
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -212,6 +224,9 @@ func (r *statusRecorder) WriteHeader(code int) {
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
+	}
+	if r.body != nil {
+		r.body.Write(b)
 	}
 	return r.ResponseWriter.Write(b)
 }
@@ -239,6 +254,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	rec := &statusRecorder{ResponseWriter: w}
+	if s.checkResponses && s.checker != nil {
+		rec.body = &bytes.Buffer{}
+		defer func() {
+			s.checker.checkResponse(s, r.Method, path, r.URL.RawQuery, r.Header, body, rec.status, w.Header(), rec.body.Bytes())
+		}()
+	}
 	idx := s.logRequest(Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: body, AuditLogReason: reason})
 	defer func() { s.setStatus(idx, rec.status) }()
 
@@ -357,6 +378,7 @@ func writeFailure(w http.ResponseWriter, f *failure) {
 		"message":     "You are being rate limited.",
 		"retry_after": secs,
 		"global":      false,
+		"code":        0,
 	})
 }
 

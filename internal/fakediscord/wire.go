@@ -29,6 +29,7 @@ func (s *Server) userJSON(id string) obj {
 	o := obj{
 		"id": u.ID, "username": u.Username, "discriminator": "0", "global_name": nullable(u.GlobalName),
 		"avatar": nil, "public_flags": 0, "flags": 0, "banner": nil, "accent_color": nil,
+		"primary_guild": nil, "avatar_decoration_data": nil, "collectibles": nil,
 	}
 	if u.Bot {
 		o["bot"] = true
@@ -107,5 +108,6 @@ func (s *Server) guildJSON(g *guild) obj {
 		"premium_subscription_count": 0, "preferred_locale": "en-US", "public_updates_channel_id": nil,
 		"max_video_channel_users": 25, "max_stage_video_channel_users": 50, "nsfw_level": 0,
 		"premium_progress_bar_enabled": false, "safety_alerts_channel_id": nil, "region": "deprecated",
+		"home_header": nil, "nsfw": false, "incidents_data": nil,
 	}
 }

@@ -11,7 +11,9 @@
 // When the spec is loaded it listens on -addr and writes the actual host:port
 // to -ready-file (atomically). It serves:
 //
-//	POST /check  {"method","path","query","headers","body"} → {"ok","errors"}
+//	POST /check           {"method","path","query","headers","body"} → {"ok","errors"}
+//	POST /check-response  the same plus {"response": {"status","headers","body"}}:
+//	                      validates the response against the operation's responses
 //	GET  /healthz
 //
 // path is the spec's form (e.g. /api/v10/guilds/1/roles or /guilds/1/roles);
@@ -139,7 +141,20 @@ type CheckRequest struct {
 	Body    string              `json:"body"`
 }
 
-// CheckResponse answers POST /check.
+// ResponseToCheck is the response part of POST /check-response.
+type ResponseToCheck struct {
+	Status  int                 `json:"status"`
+	Headers map[string][]string `json:"headers"`
+	Body    string              `json:"body"`
+}
+
+// CheckResponseRequest is the body of POST /check-response.
+type CheckResponseRequest struct {
+	CheckRequest
+	Response ResponseToCheck `json:"response"`
+}
+
+// CheckResponse answers POST /check and /check-response.
 type CheckResponse struct {
 	OK     bool     `json:"ok"`
 	Errors []string `json:"errors"`
@@ -154,20 +169,75 @@ func (c *checker) routes() http.Handler {
 			http.Error(w, "bad check request: "+err.Error(), http.StatusBadRequest)
 			return
 		}
-		res, err := c.check(req)
+		answer(w)(c.check(req))
+	})
+	mux.HandleFunc("POST /check-response", func(w http.ResponseWriter, r *http.Request) {
+		var req CheckResponseRequest
+		if err := json.NewDecoder(io.LimitReader(r.Body, 32<<20)).Decode(&req); err != nil {
+			http.Error(w, "bad check request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		answer(w)(c.checkResponse(req))
+	})
+	return mux
+}
+
+func answer(w http.ResponseWriter) func(CheckResponse, error) {
+	return func(res CheckResponse, err error) {
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(res)
-	})
-	return mux
+	}
 }
 
 func (c *checker) check(req CheckRequest) (CheckResponse, error) {
+	hr, err := buildRequest(req)
+	if err != nil {
+		return CheckResponse{}, err
+	}
+	c.mu.Lock()
+	ok, verrs := c.v.ValidateHttpRequestSync(hr)
+	c.mu.Unlock()
+	return result(ok, verrs), nil
+}
+
+func (c *checker) checkResponse(req CheckResponseRequest) (CheckResponse, error) {
+	hr, err := buildRequest(req.CheckRequest)
+	if err != nil {
+		return CheckResponse{}, err
+	}
+	if req.Response.Status < 100 {
+		return CheckResponse{}, errors.New("response.status is required")
+	}
+	resp := &http.Response{
+		StatusCode: req.Response.Status, Status: fmt.Sprintf("%d %s", req.Response.Status, http.StatusText(req.Response.Status)),
+		Header: http.Header{}, Body: io.NopCloser(strings.NewReader(req.Response.Body)), Request: hr,
+	}
+	for k, vs := range req.Response.Headers {
+		for _, v := range vs {
+			resp.Header.Add(k, v)
+		}
+	}
+	c.mu.Lock()
+	ok, verrs := c.v.ValidateHttpResponse(hr, resp)
+	c.mu.Unlock()
+	return result(ok, verrs), nil
+}
+
+func result(ok bool, verrs []*vErrors.ValidationError) CheckResponse {
+	res := CheckResponse{OK: ok && len(verrs) == 0, Errors: []string{}}
+	for _, e := range verrs {
+		res.Errors = append(res.Errors, describe(e))
+	}
+	return res
+}
+
+func buildRequest(req CheckRequest) (*http.Request, error) {
 	if req.Method == "" || !strings.HasPrefix(req.Path, "/") {
-		return CheckResponse{}, errors.New("method and an absolute path are required")
+		return nil, errors.New("method and an absolute path are required")
 	}
 	u := "https://discord.com" + req.Path
 	if req.Query != "" {
@@ -179,21 +249,14 @@ func (c *checker) check(req CheckRequest) (CheckResponse, error) {
 	}
 	hr, err := http.NewRequest(req.Method, u, body)
 	if err != nil {
-		return CheckResponse{}, fmt.Errorf("build request: %w", err)
+		return nil, fmt.Errorf("build request: %w", err)
 	}
 	for k, vs := range req.Headers {
 		for _, v := range vs {
 			hr.Header.Add(k, v)
 		}
 	}
-	c.mu.Lock()
-	ok, verrs := c.v.ValidateHttpRequestSync(hr)
-	c.mu.Unlock()
-	res := CheckResponse{OK: ok && len(verrs) == 0, Errors: []string{}}
-	for _, e := range verrs {
-		res.Errors = append(res.Errors, describe(e))
-	}
-	return res, nil
+	return hr, nil
 }
 
 // describe turns a validation error into one line naming the field.

@@ -31,7 +31,10 @@ const tinySpec = `{
           "type": "object",
           "properties": {"name": {"type": ["string", "null"], "maxLength": 100}, "permissions": {"type": ["integer", "null"]}}
         }}}},
-        "responses": {"200": {"description": "ok"}}
+        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+          "type": "object", "required": ["id", "permissions"],
+          "properties": {"id": {"type": "string"}, "permissions": {"type": "string"}}
+        }}}}}
       }
     },
     "/webhooks/{webhook_id}/{webhook_token}/messages/@original": {
@@ -97,6 +100,23 @@ func TestCheck(t *testing.T) {
 	}
 	if _, err := c.check(CheckRequest{Path: "/x"}); err == nil {
 		t.Error("a check without method was accepted")
+	}
+}
+
+func TestCheckResponse(t *testing.T) {
+	c := tinyChecker(t)
+	req := CheckRequest{Method: "POST", Path: "/api/v10/guilds/1/roles", Headers: bot, Body: `{"name":"Whale"}`}
+	js := map[string][]string{"Content-Type": {"application/json"}}
+	good, err := c.checkResponse(CheckResponseRequest{CheckRequest: req, Response: ResponseToCheck{Status: 200, Headers: js, Body: `{"id":"5","permissions":"0"}`}})
+	if err != nil || !good.OK {
+		t.Errorf("valid response rejected: %+v %v", good, err)
+	}
+	bad, err := c.checkResponse(CheckResponseRequest{CheckRequest: req, Response: ResponseToCheck{Status: 200, Headers: js, Body: `{"id":"5","permissions":0}`}})
+	if err != nil || bad.OK || !strings.Contains(strings.Join(bad.Errors, " "), "permissions") {
+		t.Errorf("permissions as a number in a response: %+v %v", bad, err)
+	}
+	if _, err := c.checkResponse(CheckResponseRequest{CheckRequest: req}); err == nil {
+		t.Error("a response check without a status was accepted")
 	}
 }
 
