@@ -281,6 +281,7 @@ func TestMissingFile(t *testing.T) {
 
 func TestNonKeyVariablesAreIgnored(t *testing.T) {
 	env := []string{"ARRAKIS_CONFIG=/etc/arrakis.yaml", "ARRAKIS_TEST_REDIS_ADDR=127.0.0.1:1",
+		"ARRAKIS_LOAD_PRIVATE_KEY=k", "ARRAKIS_FAKEDISCORD_CHECK_RESPONSES=1",
 		"PATH=/bin", "arrakis_discord_token=lowercase-is-not-ours", "ARRAKIS_LOG_LEVEL=warn", "MALFORMED"}
 	c, err := Load("", env)
 	if err != nil {

@@ -11,9 +11,10 @@ import (
 // EnvPrefix starts every environment variable that sets a key.
 const EnvPrefix = "ARRAKIS_"
 
-// ignoredEnv are ARRAKIS_ variables that are not keys: the config file path and the test
-// environment of scripts/test.
-var ignoredEnv = []string{"ARRAKIS_CONFIG", "ARRAKIS_TEST_"}
+// ignoredEnv are ARRAKIS_ variables that are not keys (a trailing "_" ignores a prefix): the
+// config file path, the test environment of scripts/test, and the variables of the load tool
+// (cmd/arrakis-load) and of test helpers, which may share an environment with the bot.
+var ignoredEnv = []string{"ARRAKIS_CONFIG", "ARRAKIS_TEST_", "ARRAKIS_LOAD_", "ARRAKIS_FAKEDISCORD_", "ARRAKIS_DIR_SAVER_"}
 
 // Key is one configuration key: its file path and its environment variable.
 type Key struct {
