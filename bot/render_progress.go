@@ -77,6 +77,7 @@ func (b *Bot) frame(ctx context.Context, s *wizard.Session, notice string, rv *r
 	if notice != "" || fixPending(s) != "" {
 		e.Color = colorProblem
 	}
+	fitEmbed(e)
 	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: frameComponents(s, ui)}
 }
 
@@ -182,4 +183,34 @@ func withFixButton(buttons []discordgo.Button, openID string) []discordgo.Button
 		}
 	}
 	return append([]discordgo.Button{fix}, out...)
+}
+
+// fitEmbed keeps an embed within Discord's 6000-character total by shortening the longest
+// summary fields first: a community at every limit (10 tiers of 10 rules, hundreds of
+// channels) still renders, with "…" where the summary was cut.
+func fitEmbed(e *discordgo.MessageEmbed) {
+	size := func() int {
+		n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+		if e.Footer != nil {
+			n += utf8.RuneCountInString(e.Footer.Text)
+		}
+		for _, f := range e.Fields {
+			n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+		}
+		return n
+	}
+	for over := size() - maxEmbedTotal; over > 0 && len(e.Fields) > 0; over = size() - maxEmbedTotal {
+		longest := e.Fields[0]
+		for _, f := range e.Fields {
+			if utf8.RuneCountInString(f.Value) > utf8.RuneCountInString(longest.Value) {
+				longest = f
+			}
+		}
+		n := utf8.RuneCountInString(longest.Value)
+		if n <= 20 {
+			e.Description = clip(e.Description, max(1, utf8.RuneCountInString(e.Description)-over))
+			return
+		}
+		longest.Value = clip(longest.Value, max(20, n-over))
+	}
 }
