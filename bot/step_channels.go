@@ -46,7 +46,7 @@ func channelsUI(sc *stepCtx) stepUI {
 	}
 	if s.Data.ChannelTemplate != wizard.TemplateCustom {
 		if chs, ps := wizard.ExpandChannels(s.Data.ChannelTemplate, nil, s.Data.Tiers); len(ps) == 0 && len(chs) > 0 {
-			ui.Body += fmt.Sprintf("\n\nThis template makes %d channels and categories.", len(chs))
+			ui.Body += fmt.Sprintf("\n\nThis layout makes %d channels and categories:\n", len(chs)) + templateList(chs, s.Data.Tiers)
 		}
 		return ui
 	}
@@ -171,4 +171,13 @@ func applyChannel(s *wizard.Session, in map[string]string) wizard.Problems {
 		s.Data.CustomChannels = chs
 	}
 	return ps
+}
+
+// templateList shows what a template makes, one line a channel, clipped for the embed.
+func templateList(chs []wizard.Channel, tiers []wizard.Tier) string {
+	lines := make([]string, 0, len(chs))
+	for _, c := range chs {
+		lines = append(lines, "• "+channelText(c, chs, tiers))
+	}
+	return clip(strings.Join(lines, "\n"), 1500)
 }
