@@ -117,7 +117,7 @@ func roleLines(tiers []wizard.Tier) []string {
 			out = append(out, fmt.Sprintf("Tier %d → existing role <@&%s>", i+1, t.Role.Adopt))
 		case t.Role.Name != "":
 			out = append(out, fmt.Sprintf("Tier %d → new role **%s** (%s%s)", i+1, esc(t.Role.Name),
-				wizard.FormatColor(t.Role.Color), roleFlags(t.Role)))
+				colorText(t.Role.Color), roleFlags(t.Role)))
 		}
 	}
 	return out
@@ -192,4 +192,12 @@ func derefInt(p *int) int {
 		return 0
 	}
 	return *p
+}
+
+// colorText shows a role colour; 0 is Discord's "no colour".
+func colorText(c int) string {
+	if c == 0 {
+		return "no colour"
+	}
+	return wizard.FormatColor(c)
 }

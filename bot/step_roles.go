@@ -55,7 +55,7 @@ func roleState(r wizard.RoleSpec) string {
 	case r.Adopt != "":
 		return "adopting <@&" + r.Adopt + ">"
 	case r.Name != "":
-		return "new role **" + esc(r.Name) + "** " + wizard.FormatColor(r.Color)
+		return "new role **" + esc(r.Name) + "** (" + colorText(r.Color) + ")"
 	}
 	return "no role yet"
 }
@@ -177,7 +177,11 @@ func roleModal() modalDef {
 			if r.Adopt != "" {
 				return map[string]string{"name": s.Data.Tiers[i].Name}
 			}
-			return map[string]string{"name": r.Name, "color": wizard.FormatColor(r.Color)}
+			color := ""
+			if r.Color != 0 {
+				color = wizard.FormatColor(r.Color)
+			}
+			return map[string]string{"name": r.Name, "color": color}
 		},
 		apply: applyRole,
 	}
