@@ -146,11 +146,12 @@ func TestDeferredThenEdit(t *testing.T) {
 	if got := fd.Original(in.Token); got == nil || got.Flags&discordgo.MessageFlagsLoading == 0 {
 		t.Fatalf("deferred original should be loading: %+v", got)
 	}
-	if _, err := s.InteractionResponseEdit(in, &discordgo.WebhookEdit{Embeds: &[]*discordgo.MessageEmbed{{Title: "No drift"}}}); err != nil {
+	if _, err := s.InteractionResponseEdit(in, &discordgo.WebhookEdit{Embeds: &[]*discordgo.MessageEmbed{{Title: "No drift",
+		Fields: []*discordgo.MessageEmbedField{{Name: "Roles", Value: "ok"}}}}}); err != nil {
 		t.Fatal(err)
 	}
 	got := fd.Original(in.Token)
-	if got.Flags&discordgo.MessageFlagsLoading != 0 || got.Flags&discordgo.MessageFlagsEphemeral == 0 || got.Embeds[0].Title != "No drift" {
+	if got.Flags&discordgo.MessageFlagsLoading != 0 || got.Flags&discordgo.MessageFlagsEphemeral == 0 || got.Embeds[0].Title != "No drift" || got.Embeds[0].Type != "rich" {
 		t.Errorf("after edit %+v", got)
 	}
 	// UPDATE_MESSAGE is not valid for a slash command.

@@ -55,10 +55,17 @@ func applyMessageFields(m *message, f fields) error {
 			// Discord answers with every embed's type, "rich" when not sent.
 			for i, e := range arr {
 				var o map[string]json.RawMessage
-				if json.Unmarshal(e, &o) == nil && o != nil && o["type"] == nil {
-					o["type"] = json.RawMessage(`"rich"`)
-					arr[i], _ = json.Marshal(o)
+				if json.Unmarshal(e, &o) != nil || o == nil {
+					continue
 				}
+				if o["type"] == nil {
+					o["type"] = json.RawMessage(`"rich"`)
+				}
+				o["fields"] = defaultInline(o["fields"])
+				if o["fields"] == nil {
+					delete(o, "fields")
+				}
+				arr[i], _ = json.Marshal(o)
 			}
 			raw, _ = json.Marshal(arr)
 			m.Embeds = raw
@@ -259,4 +266,19 @@ func numberComponents(arr []json.RawMessage) json.RawMessage {
 	}
 	b, _ := json.Marshal(list)
 	return b
+}
+
+// defaultInline gives every embed field Discord's "inline": false default.
+func defaultInline(raw json.RawMessage) json.RawMessage {
+	var fields []map[string]json.RawMessage
+	if len(raw) == 0 || json.Unmarshal(raw, &fields) != nil {
+		return raw
+	}
+	for _, f := range fields {
+		if f != nil && f["inline"] == nil {
+			f["inline"] = json.RawMessage("false")
+		}
+	}
+	out, _ := json.Marshal(fields)
+	return out
 }
