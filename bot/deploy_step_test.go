@@ -28,6 +28,15 @@ func TestDeployStepConfirmsRunsAndFinishes(t *testing.T) {
 	if e.FD.RoleByName(e.Seed.ID, "Bronze Holder") == nil || e.FD.ChannelByName(e.Seed.ID, "holders-chat") == nil {
 		t.Fatalf("deploy did not create the role and channel in the guild")
 	}
+	edits := 0
+	for _, req := range e.FD.Requests() {
+		if req.Method == "PATCH" && strings.Contains(req.Path, r.Interaction.Token) && strings.HasSuffix(req.Path, "/messages/@original") {
+			edits++
+		}
+	}
+	if edits < 2 {
+		t.Fatalf("%d edits of the wizard message during the deploy, want progress and the result", edits)
+	}
 
 	r = e.Click("finish")
 	mustContain(t, "finish", r.Message.Content, "Setup complete")
