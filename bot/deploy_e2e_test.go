@@ -24,8 +24,7 @@ import (
 // with shadow state in versitygw; then the guild is checked against the manifest, deployed
 // again (no write), drifted by hand in four ways, and reconciled.
 //
-// /drift has no UI yet, so the drift report and the reconcile are driven through
-// deploy.Service — the same calls the /drift UI is to make.
+// The drift and the reconcile go through /drift, as an admin would use it.
 func TestDeployEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -84,6 +83,12 @@ func TestDeployEndToEnd(t *testing.T) {
 	e.FD.DeleteChannel(chat)
 	e.FD.SetOverwrite(category, discordgo.PermissionOverwrite{ID: gid, Type: discordgo.PermissionOverwriteTypeRole, Deny: discordgo.PermissionSendMessages})
 
+	// /drift shows exactly those four, grouped by severity.
+	r = e.Command("drift")
+	mustContain(t, "/drift", r.Text(), "🔴 **Errors**", `Channel missing **holders\-chat**`,
+		"🟠 **Warnings**", `Channel changed **Holders** — overwrite\:\@everyone`,
+		"🔵 **Info**", "Role changed **Bronze Holder** — name", "Role changed **Bronze Holder** — color", "4 differences")
+	// The report behind it, with the types and severities of DESIGN §5.
 	view, err := e.Deploy.Drift(ctx, gid)
 	if err != nil {
 		t.Fatalf("drift: %v", err)
@@ -99,16 +104,15 @@ func TestDeployEndToEnd(t *testing.T) {
 		t.Fatalf("drift report:\n%s\nwant exactly:\n%s\n(%s)", strings.Join(got, "\n"), strings.Join(want, "\n"), deploy.FormatReport(view.Report))
 	}
 
-	// Reconcile: the guild matches again, and a second deployment record exists.
-	rec, err := e.Deploy.Reconcile(ctx, gid, e.Owner.ID)
-	if err != nil {
-		t.Fatalf("reconcile: %v", err)
-	}
-	if rec.SnapshotID != "v00000002" {
-		t.Errorf("reconcile recorded %s, want v00000002", rec.SnapshotID)
-	}
-	view, err = e.Deploy.Drift(ctx, gid)
-	if err != nil || !view.Report.Empty() {
+	// Reconcile from /drift: confirmed, the server matches again, /drift reports nothing,
+	// and a second deployment record exists.
+	r = e.Click("rec")
+	mustContain(t, "confirm reconcile", r.Text(), "**Reconcile**", "holders")
+	r = e.Click("rec_ok")
+	mustContain(t, "reconciled", r.Text(), "✅ Reconciled", "snapshot v00000002", "No drift")
+	r = e.Command("drift")
+	mustContain(t, "/drift after reconcile", r.Text(), "No drift")
+	if view, err = e.Deploy.Drift(ctx, gid); err != nil || !view.Report.Empty() {
 		t.Fatalf("drift after reconcile: %v %s", err, deploy.FormatReport(view.Report))
 	}
 	snap2, err := sh.LatestDeployed(ctx, gid)
