@@ -26,8 +26,7 @@ func rollbackButton(guildID string) discordgo.Button {
 
 // rollbackStart answers the button with a new ephemeral message listing the versions.
 func (b *Bot) rollbackStart(i *discordgo.Interaction) Reply {
-	r := deferNew(func(ctx context.Context) view { return b.rollbackChoices(ctx, i.GuildID) })
-	return r
+	return deferNew(func(ctx context.Context) view { return b.rollbackChoices(ctx, i.GuildID) })
 }
 
 // rollbackChoices lists the deployed versions other than the one in place.
