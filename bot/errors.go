@@ -15,19 +15,18 @@ import (
 // reaches Discord: an error without a sentence is "internal error" with an id to quote, and
 // its detail goes to the operator's log.
 const (
-	msgExpired       = "This setup session has expired. Run /setup to start again."
-	msgNotOwnerFmt   = "Only <@%s> can use this setup session — run /setup to take it over."
-	msgWrongGuild    = "This setup session belongs to another server. Run /setup here to start one."
-	msgUnavailable   = "Arrakis can't reach its session store right now; nothing was changed. Try again in a minute."
-	msgConflict      = "Someone changed this setup at the same moment; nothing of yours was applied. Here is the current step."
-	msgOutOfDate     = "This message is out of date — here is the current step."
-	msgNotAdmin      = "You need the Manage Server permission to use Arrakis."
-	msgDM            = "Arrakis works inside a server, not in direct messages. Run the command in your server."
-	msgUnknown       = "Arrakis doesn't recognise this control. Run /setup to get a fresh wizard."
-	msgInternalFmt   = "Something went wrong inside Arrakis (internal error %s). Nothing was changed; tell your operator this id."
-	msgCancelled     = "Setup cancelled. Nothing was deployed. Run /setup to start again."
-	msgNoAccess      = "Arrakis has lost access to this server (it was removed, or its role lost permissions). Its setup session here has ended; your deployed history is kept. Re-invite the bot with the Manage Roles, Manage Channels and View Channels permissions, then run /setup."
-	msgTakenOverByFm = "<@%s> took over this setup session <t:%d:R>."
+	msgExpired     = "This setup session has expired. Run /setup to start again."
+	msgNotOwnerFmt = "Only <@%s> can use this setup session — run /setup to take it over."
+	msgWrongGuild  = "This setup session belongs to another server. Run /setup here to start one."
+	msgUnavailable = "Arrakis can't reach its session store right now; nothing was changed. Try again in a minute."
+	msgConflict    = "Someone changed this setup at the same moment; nothing of yours was applied. Here is the current step."
+	msgOutOfDate   = "This message is out of date — here is the current step."
+	msgNotAdmin    = "You need the Manage Server permission to use Arrakis."
+	msgDM          = "Arrakis works inside a server, not in direct messages. Run the command in your server."
+	msgUnknown     = "Arrakis doesn't recognise this control. Run /setup to get a fresh wizard."
+	msgInternalFmt = "Something went wrong inside Arrakis (internal error %s). Nothing was changed; tell your operator this id."
+	msgCancelled   = "Setup cancelled. Nothing was deployed. Run /setup to start again."
+	msgNoAccess    = "Arrakis has lost access to this server (it was removed, or its role lost permissions). Its setup session here has ended; your deployed history is kept. Re-invite the bot with the Manage Roles, Manage Channels and View Channels permissions, then run /setup."
 )
 
 // errNoAccess is returned by live-guild reads when Discord answers 50001 (Missing Access)
