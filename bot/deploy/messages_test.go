@@ -57,3 +57,12 @@ func TestDeployReportGoesToAlertChannelWithoutPings(t *testing.T) {
 		t.Fatalf("DMs = %v, want the report", dms)
 	}
 }
+
+func TestDeployRefusesAnotherServersManifest(t *testing.T) {
+	e := newEnv(t)
+	m := loadManifest(t, "community.yaml", "1180000000000000001")
+	_, err := e.svc.Deploy(ctxT(t), Request{GuildID: e.guild.ID, Manifest: m, By: "tester"})
+	if ErrorCode(err) != CodeInvalid || !strings.Contains(UserMessage(err), "not this one") || e.fd.WriteCount() != 0 {
+		t.Fatalf("err = %v (%d writes), want invalid naming the other server", err, e.fd.WriteCount())
+	}
+}

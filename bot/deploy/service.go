@@ -148,6 +148,10 @@ func resultOf(err error) *Result {
 
 func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error) {
 	m, guildID := req.Manifest, req.GuildID
+	if m.Community.GuildID != "" && m.Community.GuildID != guildID {
+		return nil, &Error{Code: CodeInvalid, Message: fmt.Sprintf(
+			"This manifest is for server %s, not this one (%s); pull this server's manifest and edit that instead.", m.Community.GuildID, guildID)}
+	}
 	if v := m.Validate(); !v.Deployable {
 		return nil, &Error{Code: CodeInvalid, Problems: problemStrings(v.Problems),
 			Message: "The manifest cannot be deployed: " + v.Problems.Error() + "."}
