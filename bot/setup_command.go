@@ -93,11 +93,12 @@ func (b *Bot) ownershipAction(ctx context.Context, i *discordgo.Interaction, id 
 	user, name := userOf(i)
 	switch id.Action {
 	case "takeover":
+		prev := s.OwnerID
 		s, err = b.d.Sessions.TakeOver(ctx, s.ID, id.Version, user, name)
 		if err != nil {
-			return say(b.sentenceFor(err, s.OwnerID))
+			return say(b.sentenceFor(err, prev))
 		}
-		return b.show(ctx, s, fmt.Sprintf("You took over this setup from its previous owner. Their buttons no longer work."), updateMessage)
+		return b.show(ctx, s, fmt.Sprintf("You took over this setup from <@%s>; their buttons no longer work.", prev), updateMessage)
 	case "cancel":
 		if err := b.d.Sessions.Delete(ctx, s.ID, store.EndCancelled); err != nil {
 			return say(b.sentenceFor(err, s.OwnerID))
