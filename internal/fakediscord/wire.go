@@ -39,7 +39,7 @@ func (s *Server) userJSON(id string) obj {
 
 func roleJSON(r *role) obj {
 	o := obj{
-		"id": r.ID, "name": r.Name, "description": nil, "color": r.Color,
+		"id": r.ID, "name": r.Name, "color": r.Color,
 		"colors": obj{"primary_color": r.Color, "secondary_color": nil, "tertiary_color": nil},
 		"hoist":  r.Hoist, "icon": nil, "unicode_emoji": nil, "position": r.Position,
 		"permissions": perm(r.Permissions), "managed": r.Managed, "mentionable": r.Mentionable, "flags": 0,
@@ -98,7 +98,7 @@ func (s *Server) guildJSON(g *guild) obj {
 		roles = append(roles, roleJSON(r))
 	}
 	return obj{
-		"id": g.ID, "name": g.Name, "icon": nil, "icon_hash": nil, "splash": nil, "discovery_splash": nil,
+		"id": g.ID, "name": g.Name, "icon": nil, "splash": nil, "discovery_splash": nil,
 		"owner_id": g.OwnerID, "afk_channel_id": nil, "afk_timeout": 300, "widget_enabled": false,
 		"widget_channel_id": nil, "verification_level": 1, "default_message_notifications": 1,
 		"explicit_content_filter": 0, "roles": roles, "emojis": []obj{}, "stickers": []obj{},

@@ -41,6 +41,7 @@ import (
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/config"
 	vErrors "github.com/pb33f/libopenapi-validator/errors"
 )
 
@@ -48,19 +49,25 @@ func main() {
 	spec := flag.String("spec", os.Getenv("DISCORD_OPENAPI_SPEC"), "path of Discord's openapi.json")
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	ready := flag.String("ready-file", "", "file that receives host:port once the spec is loaded")
+	strict := flag.Bool("strict", false, "also report body properties and query parameters the spec does not declare (diagnostics; not for scripts/test)")
 	flag.Parse()
-	if err := run(*spec, *addr, *ready); err != nil {
+	if err := run(*spec, *addr, *ready, *strict); err != nil {
 		log.Printf("openapichecker: %v", err)
 		os.Exit(1)
 	}
 }
 
-func run(spec, addr, readyFile string) error {
+func run(spec, addr, readyFile string, strict bool) error {
 	if spec == "" {
 		return errors.New("no spec: pass -spec or set DISCORD_OPENAPI_SPEC")
 	}
 	start := time.Now()
-	c, err := load(spec)
+	var opts []config.Option
+	if strict {
+		opts = append(opts, config.WithStrictMode(),
+			config.WithStrictIgnoredHeadersExtra("Authorization", "X-Audit-Log-Reason", "X-Discord-Locale", "User-Agent", "Accept-Encoding"))
+	}
+	c, err := load(spec, opts...)
 	if err != nil {
 		return err
 	}
@@ -116,7 +123,7 @@ type checker struct {
 	v  validator.Validator
 }
 
-func load(spec string) (*checker, error) {
+func load(spec string, opts ...config.Option) (*checker, error) {
 	b, err := os.ReadFile(spec)
 	if err != nil {
 		return nil, fmt.Errorf("read spec: %w", err)
@@ -125,7 +132,7 @@ func load(spec string) (*checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse spec %s: %w", spec, err)
 	}
-	v, errs := validator.NewValidator(doc)
+	v, errs := validator.NewValidator(doc, opts...)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("build validator for %s: %w", spec, errors.Join(errs...))
 	}
