@@ -22,7 +22,12 @@ import (
 // A second admin sees who owns the session, cannot use the owner's buttons, and can take
 // it over; the old owner's buttons then stop working.
 func TestOtherAdminIsRefusedAndCanTakeOver(t *testing.T) {
-	e := newE2E(t, newHTTPTransport)
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) { otherAdminTakesOver(t, newE2E(t, tr.mk)) })
+	}
+}
+
+func otherAdminTakesOver(t *testing.T, e *E2E) {
 	e.Command("setup")
 	e.Click("open:name")
 	e.Submit(map[string]string{"name": "Honey Jar"})

@@ -158,11 +158,14 @@ func runWalk(t *testing.T, e *E2E, walk []walkStep) {
 	}
 }
 
+// transports are the two ways Discord delivers interactions; tables run over both.
+var transports = []struct {
+	name string
+	mk   func(*E2E) transport
+}{{"http", newHTTPTransport}, {"gateway", newGatewayTransport}}
+
 func TestWizardEndToEnd(t *testing.T) {
-	for _, tr := range []struct {
-		name string
-		mk   func(*E2E) transport
-	}{{"http", newHTTPTransport}, {"gateway", newGatewayTransport}} {
+	for _, tr := range transports {
 		t.Run(tr.name, func(t *testing.T) {
 			e := newE2E(t, tr.mk)
 			runWalk(t, e, wizardWalk())
