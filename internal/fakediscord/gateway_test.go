@@ -121,3 +121,39 @@ func TestGatewayShardsAndBadToken(t *testing.T) {
 		t.Error("a session with a wrong token was accepted")
 	}
 }
+
+func TestGatewayGuildEvents(t *testing.T) {
+	fd, g, s := setup(t)
+	roleCreated := make(chan string, 1)
+	guildDeleted := make(chan string, 1)
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.GuildRoleCreate) { roleCreated <- e.Role.Name })
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.GuildDelete) { guildDeleted <- e.ID })
+	if err := s.Open(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := fd.WaitConnected(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GuildRoleCreate(g.ID, &discordgo.RoleParams{Name: "Whale"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case name := <-roleCreated:
+		if name != "Whale" {
+			t.Errorf("GUILD_ROLE_CREATE for %q", name)
+		}
+	case <-ctx.Done():
+		t.Fatal("no GUILD_ROLE_CREATE")
+	}
+	fd.RemoveBot(g.ID)
+	select {
+	case id := <-guildDeleted:
+		if id != g.ID {
+			t.Errorf("GUILD_DELETE for %s", id)
+		}
+	case <-ctx.Done():
+		t.Fatal("no GUILD_DELETE after RemoveBot")
+	}
+}

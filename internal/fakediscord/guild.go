@@ -477,11 +477,12 @@ func (s *Server) BotRoleID(guildID string) string {
 // (or its channels) gets 403 {"code": 50001, "message": "Missing Access"}, and
 // connected gateway sessions receive GUILD_DELETE.
 func (s *Server) RemoveBot(guildID string) {
-	s.mu.Lock()
-	g := s.mustGuild(guildID)
-	g.BotRemoved = true
-	s.mu.Unlock()
-	s.gw.broadcast("GUILD_DELETE", map[string]any{"id": guildID})
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock() // mustGuild may end the test
+		s.mustGuild(guildID).BotRemoved = true
+	}()
+	s.gw.broadcast("GUILD_DELETE", obj{"id": guildID})
 }
 
 // BlockDMs makes POSTs to the DM channel with that user fail with 403 50007
