@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 	"unicode"
 )
 
@@ -179,33 +178,6 @@ func isWrite(method, path string) bool {
 	return strings.HasPrefix(path, "/channels/") && !strings.Contains(path, "/messages")
 }
 
-// failure is one FailNext rule.
-type failure struct {
-	method, prefix string
-	left, status   int
-	retryAfter     time.Duration
-}
-
-// FailNext makes the next n requests whose method matches (""=any) and whose
-// path (without /api/v9) starts with pathPrefix fail with status. A 429 carries
-// Discord's JSON body {message, retry_after (seconds), global:false} and the
-// Retry-After and X-RateLimit-* headers; other statuses get {message, code:0}.
-func (s *Server) FailNext(method, pathPrefix string, n int, status int, retryAfter time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failures = append(s.failures, &failure{method: strings.ToUpper(method), prefix: pathPrefix, left: n, status: status, retryAfter: retryAfter})
-}
-
-func (s *Server) takeFailure(method, path string) *failure {
-	for _, f := range s.failures {
-		if f.left > 0 && (f.method == "" || f.method == method) && strings.HasPrefix(path, f.prefix) {
-			f.left--
-			return f
-		}
-	}
-	return nil
-}
-
 // statusRecorder remembers the status a handler wrote (and, when body is
 // set, a copy of the response body).
 type statusRecorder struct {
@@ -357,28 +329,6 @@ func writeFormError(w http.ResponseWriter, field, code, message string) {
 		"errors": map[string]any{
 			field: map[string]any{"_errors": []any{map[string]any{"code": code, "message": message}}},
 		},
-	})
-}
-
-func writeFailure(w http.ResponseWriter, f *failure) {
-	if f.status != http.StatusTooManyRequests {
-		writeError(w, f.status, 0, fmt.Sprintf("%d: %s", f.status, http.StatusText(f.status)))
-		return
-	}
-	secs := f.retryAfter.Seconds()
-	h := w.Header()
-	h.Set("Retry-After", fmt.Sprintf("%d", int64(secs+0.999)))
-	h.Set("X-RateLimit-Limit", "5")
-	h.Set("X-RateLimit-Remaining", "0")
-	h.Set("X-RateLimit-Reset", fmt.Sprintf("%.3f", float64(time.Now().Add(f.retryAfter).UnixMilli())/1000))
-	h.Set("X-RateLimit-Reset-After", fmt.Sprintf("%.3f", secs))
-	h.Set("X-RateLimit-Bucket", "fake-"+randomToken(8))
-	h.Set("X-RateLimit-Scope", "user")
-	writeJSON(w, http.StatusTooManyRequests, map[string]any{
-		"message":     "You are being rate limited.",
-		"retry_after": secs,
-		"global":      false,
-		"code":        0,
 	})
 }
 
