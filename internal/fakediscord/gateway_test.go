@@ -2,10 +2,14 @@ package fakediscord
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 )
 
 func TestGatewayOpenAndInteraction(t *testing.T) {
@@ -155,5 +159,38 @@ func TestGatewayGuildEvents(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("no GUILD_DELETE after RemoveBot")
+	}
+}
+
+// TestGatewayRawProtocol speaks the protocol by hand: HELLO, heartbeat → ACK,
+// IDENTIFY with a wrong token → close 4004.
+func TestGatewayRawProtocol(t *testing.T) {
+	fd := New(t)
+	ws, _, err := websocket.DefaultDialer.Dial(fd.GatewayURL()+"/?v=9&encoding=json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var p struct {
+		Op int             `json:"op"`
+		D  json.RawMessage `json:"d"`
+	}
+	if err := ws.ReadJSON(&p); err != nil || p.Op != 10 || !strings.Contains(string(p.D), `"heartbeat_interval":41250`) {
+		t.Fatalf("first frame op %d d %s err %v, want HELLO", p.Op, p.D, err)
+	}
+	if err := ws.WriteJSON(map[string]any{"op": 1, "d": nil}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.ReadJSON(&p); err != nil || p.Op != 11 {
+		t.Fatalf("after heartbeat: op %d err %v, want 11", p.Op, err)
+	}
+	if err := ws.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot wrong", "intents": 1, "properties": map[string]string{}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = ws.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != 4004 {
+		t.Errorf("after a bad IDENTIFY: %v, want close 4004", err)
 	}
 }

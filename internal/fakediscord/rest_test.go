@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,6 +141,8 @@ func TestRoleLifecycle(t *testing.T) {
 	if fd.WriteCount() != 4 {
 		t.Errorf("WriteCount %d, want 4", fd.WriteCount())
 	}
+	_, err = s.GuildRoleCreate(g.ID, &discordgo.RoleParams{Name: "x"}, discordgo.WithAuditLogReason(strings.Repeat("a", 513)))
+	restErr(t, err, 400, 50035) // a reason longer than 512 characters
 	fd.ResetCounts()
 	if fd.WriteCount() != 0 || len(fd.Requests()) != 0 {
 		t.Error("ResetCounts left counts")

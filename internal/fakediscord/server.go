@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 // apiPrefix is the path prefix discordgo v0.29.0 uses (API v9).
@@ -247,7 +248,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if len(reason) > 512 {
+	if utf8.RuneCountInString(reason) > 512 { // Discord's limit is 512 characters
 		writeFormError(rec, "reason", "BASE_TYPE_MAX_LENGTH", "Must be 512 or fewer in length.")
 		return
 	}
