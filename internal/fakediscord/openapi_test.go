@@ -1,8 +1,10 @@
 package fakediscord
 
 import (
+	"fmt"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -58,5 +60,54 @@ func TestContractMismatchFailsTest(t *testing.T) {
 	defer mu.Unlock()
 	if len(got) != 1 || !strings.Contains(got[0], "POST /api/v9/guilds/"+g+"/roles") || !strings.Contains(got[0], "$.name") {
 		t.Errorf("violations %q, want one naming the route and $.name", got)
+	}
+}
+
+// recordingTB stands in for testing.TB to observe newCheckerClient's verdicts.
+type recordingTB struct {
+	testing.TB
+	fatal, log string
+}
+
+func (r *recordingTB) Helper() {}
+func (r *recordingTB) Fatalf(f string, a ...any) {
+	r.fatal = fmt.Sprintf(f, a...)
+	runtime.Goexit()
+}
+func (r *recordingTB) Logf(f string, a ...any) { r.log = fmt.Sprintf(f, a...) }
+
+func TestCheckerEnvironment(t *testing.T) {
+	cases := []struct {
+		name, ci, spec, checker string
+		fatal, log              string // substrings; "" = must be empty
+	}{
+		{"CI without spec", "true", "", "", "DISCORD_OPENAPI_SPEC", ""},
+		{"CI without checker", "true", "/x/openapi.json", "", "ARRAKIS_TEST_OPENAPI_CHECKER", ""},
+		{"local without checker", "", "", "", "", "NOT run"},
+		{"checker unreachable", "", "", "http://127.0.0.1:1", "not reachable", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("CI", c.ci)
+			t.Setenv(envSpec, c.spec)
+			t.Setenv(envChecker, c.checker)
+			rec := &recordingTB{TB: t}
+			done := make(chan *checkerClient)
+			go func() {
+				var cl *checkerClient
+				defer func() { done <- cl }()
+				cl = newCheckerClient(rec)
+			}()
+			cl := <-done
+			if (c.fatal == "") != (rec.fatal == "") || !strings.Contains(rec.fatal, c.fatal) {
+				t.Errorf("fatal %q, want one containing %q", rec.fatal, c.fatal)
+			}
+			if c.fatal != "" && !strings.Contains(rec.fatal, "run scripts/test") {
+				t.Errorf("fatal %q does not say to run scripts/test", rec.fatal)
+			}
+			if c.log != "" && (!strings.Contains(rec.log, c.log) || cl != nil) {
+				t.Errorf("log %q client %v, want a %q note and no client", rec.log, cl, c.log)
+			}
+		})
 	}
 }
