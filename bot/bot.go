@@ -16,6 +16,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"go.uber.org/zap"
 
+	"github.com/arrakis-bot/arrakis/bot/metrics"
 	"github.com/arrakis-bot/arrakis/drift"
 	"github.com/arrakis-bot/arrakis/store"
 )
@@ -40,6 +41,7 @@ type Deps struct {
 	Guilds       GuildFetcher
 	Deploy       Deployer
 	Followups    Followups
+	Metrics      *metrics.Metrics // optional
 	Log          *zap.Logger
 	Now          func() time.Time
 }

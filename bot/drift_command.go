@@ -53,7 +53,13 @@ func parseDriftID(s string) (driftID, error) {
 }
 
 func (b *Bot) driftCommand(i *discordgo.Interaction) Reply {
-	return deferNew(func(ctx context.Context) view { return b.driftReport(ctx, i.GuildID, 0, "") })
+	return deferNew(func(ctx context.Context) view {
+		v, dv := b.driftReportView(ctx, i.GuildID, 0, "")
+		if dv != nil {
+			b.countDrift(dv.Report.Items)
+		}
+		return v
+	})
 }
 
 // driftComponent routes a click on the /drift message.
@@ -120,9 +126,15 @@ var severityHeads = []struct {
 
 // driftReport renders one page of the report with its controls.
 func (b *Bot) driftReport(ctx context.Context, guildID string, page int, notice string) view {
+	v, _ := b.driftReportView(ctx, guildID, page, notice)
+	return v
+}
+
+// driftReportView is driftReport that also returns the drift it showed (nil on failure).
+func (b *Bot) driftReportView(ctx context.Context, guildID string, page int, notice string) (view, *deploy.DriftView) {
 	dv, fail := b.loadDrift(ctx, guildID)
 	if fail != nil {
-		return *fail
+		return *fail, nil
 	}
 	items := sortedBySeverity(dv.Report.Items)
 	pages := max(1, (len(items)+driftPageSize-1)/driftPageSize)
@@ -133,7 +145,7 @@ func (b *Bot) driftReport(ctx context.Context, guildID string, page int, notice 
 		e.Color = colorProblem
 		e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d · %d differences", page+1, pages, len(items))}
 	}
-	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: driftControls(guildID, page, pages, dv)}
+	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: driftControls(guildID, page, pages, dv)}, dv
 }
 
 func sortedBySeverity(items []drift.Item) []drift.Item {

@@ -31,6 +31,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/arrakis-bot/arrakis/bot/deploy"
+	"github.com/arrakis-bot/arrakis/bot/metrics"
 	"github.com/arrakis-bot/arrakis/bot/restbase"
 	"github.com/arrakis-bot/arrakis/internal/fakediscord"
 	"github.com/arrakis-bot/arrakis/internal/testenv"
@@ -113,6 +114,7 @@ type E2E struct {
 type e2eOptions struct {
 	sessions store.Sessions // default: Redis (testenv.Redis)
 	shadow   store.Shadow   // default: a fresh directory
+	metrics  *metrics.Metrics
 }
 
 // newE2E wires the bot to the fake Discord, real Redis and a directory shadow, and
@@ -133,7 +135,7 @@ func newE2E(t *testing.T, mk func(*E2E) transport, opts ...func(*e2eOptions)) *E
 	e.Deploy = deploy.New(deploy.Config{Session: e.DG, Shadow: e.Shadow, Coordination: e.Coord, Logger: zaptest.NewLogger(t)})
 	e.Bot = New(Deps{
 		Sessions: e.Sessions, Coordination: e.Coord, Shadow: e.Shadow, Guilds: e.Deploy, Deploy: e.Deploy,
-		Followups: SessionFollowups{S: e.DG}, Log: zaptest.NewLogger(t),
+		Followups: SessionFollowups{S: e.DG}, Log: zaptest.NewLogger(t), Metrics: o.metrics,
 	})
 	t.Cleanup(e.Bot.Wait)
 	e.tr = mk(e)

@@ -24,7 +24,7 @@ func (b *Bot) onGatewayInteraction(ctx context.Context, s *discordgo.Session, i 
 	// Counted as background work from the start, so Wait covers the reply's Later too.
 	b.background.Add(1)
 	defer b.background.Done()
-	reply, first := b.Deliver(ctx, i)
+	reply, first := b.deliver(ctx, i, "gateway")
 	if !first || reply.Response == nil {
 		return
 	}

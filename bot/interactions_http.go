@@ -66,7 +66,7 @@ func (h *InteractionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		http.Error(w, "malformed interaction", http.StatusBadRequest)
 		return
 	}
-	reply, first := h.Bot.Deliver(r.Context(), &i)
+	reply, first := h.Bot.deliver(r.Context(), &i, "http")
 	if !first {
 		http.Error(w, "interaction already handled", http.StatusConflict)
 		return
@@ -121,7 +121,12 @@ func writeJSON(w http.ResponseWriter, v any, log *zap.Logger) {
 // Deliver handles an interaction once: a repeated id (or a store that cannot say) is not
 // handled again. first is false for a repeat.
 func (b *Bot) Deliver(ctx context.Context, i *discordgo.Interaction) (r Reply, first bool) {
+	return b.deliver(ctx, i, "other")
+}
+
+func (b *Bot) deliver(ctx context.Context, i *discordgo.Interaction, transport string) (r Reply, first bool) {
 	if i.Type == discordgo.InteractionPing {
+		b.countInteraction(transport, "ping")
 		return b.Handle(ctx, i), true
 	}
 	if b.d.Coordination != nil && i.ID != "" {
@@ -131,8 +136,10 @@ func (b *Bot) Deliver(ctx context.Context, i *discordgo.Interaction) (r Reply, f
 			return say(b.sentenceFor(err, "")), true
 		}
 		if !first {
+			b.countInteraction(transport, "duplicate")
 			return Reply{}, false
 		}
 	}
+	b.countInteraction(transport, "handled")
 	return b.Handle(ctx, i), true
 }

@@ -97,6 +97,7 @@ func (b *Bot) submitModal(ctx context.Context, c *click, m modalDef) Reply {
 	ps := m.apply(c.s, in)
 	clearFix(c.s)
 	if len(ps) > 0 {
+		b.countProblems(ps)
 		setUI(c.s, uiFix, m.name)
 		setUI(c.s, uiFixMsg, problemList(ps))
 		for id, v := range in {

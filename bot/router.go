@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"go.uber.org/zap"
 
+	"github.com/arrakis-bot/arrakis/bot/metrics"
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
 )
@@ -136,6 +137,9 @@ func (b *Bot) checkSession(ctx context.Context, i *discordgo.Interaction, id cus
 		if cur, gerr := b.d.Sessions.Get(ctx, id.SessionID); gerr == nil {
 			owner = cur.OwnerID
 		}
+	}
+	if store.IsCode(err, store.CodeExpired) || store.IsCode(err, store.CodeNotFound) {
+		b.countSession(metrics.SessionExpired)
 	}
 	r := say(b.sentenceFor(err, owner, zap.String("guild", i.GuildID)))
 	return nil, &r

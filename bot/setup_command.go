@@ -7,6 +7,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"go.uber.org/zap"
 
+	"github.com/arrakis-bot/arrakis/bot/metrics"
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
 )
@@ -27,6 +28,11 @@ func (b *Bot) startSetup(ctx context.Context, i *discordgo.Interaction) view {
 	}
 	if existing && s.OwnerID != user {
 		return ownershipView(s)
+	}
+	if existing {
+		b.countSession(metrics.SessionResumed)
+	} else {
+		b.countSession(metrics.SessionStarted)
 	}
 	notice := b.runningDeployNotice(ctx, i.GuildID, s)
 	if !existing {
@@ -98,11 +104,13 @@ func (b *Bot) ownershipAction(ctx context.Context, i *discordgo.Interaction, id 
 		if err != nil {
 			return say(b.sentenceFor(err, prev))
 		}
+		b.countSession(metrics.SessionTakenOver)
 		return b.show(ctx, s, fmt.Sprintf("You took over this setup from <@%s>; their buttons no longer work.", prev), updateMessage)
 	case "cancel":
 		if err := b.d.Sessions.Delete(ctx, s.ID, store.EndCancelled); err != nil {
 			return say(b.sentenceFor(err, s.OwnerID))
 		}
+		b.countSession(metrics.SessionCancelled)
 		return updateMessage(view{Content: "That setup session is cancelled. Run /setup to start your own."})
 	}
 	return say(msgUnknown)

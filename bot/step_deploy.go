@@ -148,6 +148,8 @@ func (b *Bot) setDeployState(ctx context.Context, s *wizard.Session, d wizard.De
 func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wizard.Session, m *wizard.Manifest) {
 	user, _ := userOf(i)
 	progress := make(chan store.DeployProgress, 1)
+	started := b.now()
+	b.countDeploy("started", 0)
 	b.goBackground(ctx, deployTimeout, func(ctx context.Context) {
 		editsDone := make(chan struct{})
 		go b.editProgress(ctx, i, s, progress, editsDone)
@@ -157,6 +159,11 @@ func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wiza
 		})
 		close(progress)
 		<-editsDone
+		if err != nil {
+			b.countDeploy("failed", b.now().Sub(started))
+		} else {
+			b.countDeploy("completed", b.now().Sub(started))
+		}
 		b.deployFinished(ctx, i, s, res, err)
 	})
 }

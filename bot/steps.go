@@ -7,6 +7,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"go.uber.org/zap"
 
+	"github.com/arrakis-bot/arrakis/bot/metrics"
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
 )
@@ -94,6 +95,7 @@ func (b *Bot) next(ctx context.Context, c *click) Reply {
 		return b.show(ctx, c.s, "", updateMessage)
 	}
 	if ps := wizard.ValidateStep(c.s.State, c.s.Data); len(ps) > 0 {
+		b.countProblems(ps)
 		return b.show(ctx, c.s, "Before moving on:\n"+problemList(ps), updateMessage)
 	}
 	return b.move(ctx, c, next)
@@ -105,6 +107,7 @@ func (b *Bot) move(ctx context.Context, c *click, to wizard.State) Reply {
 	if err != nil {
 		return b.storeFailed(ctx, c, err)
 	}
+	b.stepLeft(c.s, to)
 	return b.show(ctx, s, "", updateMessage)
 }
 
@@ -113,11 +116,13 @@ func (b *Bot) cancel(ctx context.Context, c *click) Reply {
 	if err := b.d.Sessions.Delete(ctx, c.s.ID, store.EndCancelled); err != nil {
 		return b.storeFailed(ctx, c, err)
 	}
+	b.countSession(metrics.SessionCancelled)
 	return updateMessage(view{Content: msgCancelled})
 }
 
 // save writes the clicked session (compare-and-swap) and shows it with an optional notice.
 func (b *Bot) save(ctx context.Context, c *click, notice string) Reply {
+	markStepEntry(c.s)
 	s, err := b.d.Sessions.Update(ctx, c.s)
 	if err != nil {
 		return b.storeFailed(ctx, c, err)

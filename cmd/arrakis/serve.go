@@ -11,18 +11,22 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
 	"github.com/arrakis-bot/arrakis/bot"
+	"github.com/arrakis-bot/arrakis/bot/metrics"
 	"github.com/arrakis-bot/arrakis/internal/config"
 	"github.com/arrakis-bot/arrakis/store"
 )
 
 // `arrakis serve` runs the bot: the stores, the discordgo session, the commands (registered
 // on start by bulk overwrite), the HTTP server (/interactions in HTTP mode, /healthz,
-// /readyz), and the gateway in gateway mode. SIGINT or SIGTERM stops it gracefully.
+// /readyz, /metrics), and the gateway in gateway mode. SIGINT or SIGTERM stops it gracefully.
 
 const (
 	shutdownGrace = 15 * time.Second
@@ -86,12 +90,16 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 		ln.Close()
 		return err
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := metrics.New(reg)
+	dg.Client.Transport = m.DiscordTransport(dg.Client.Transport)
 	svc := newDeployService(cfg, dg, st, log)
 	b := bot.New(bot.Deps{
 		Sessions: st.Sessions, Coordination: st.Coordination, Shadow: st.Shadow,
-		Guilds: svc, Deploy: svc, Followups: bot.SessionFollowups{S: dg}, Log: log,
+		Guilds: svc, Deploy: svc, Followups: bot.SessionFollowups{S: dg}, Log: log, Metrics: m,
 	})
-	srv, err := newHTTPServer(cfg, b, st, log)
+	srv, err := newHTTPServer(cfg, b, st, reg, log)
 	if err != nil {
 		ln.Close()
 		return err
@@ -167,10 +175,11 @@ func shutdown(srv *http.Server, dg *discordgo.Session, b *bot.Bot, log *zap.Logg
 	return err
 }
 
-// newHTTPServer serves /healthz, /readyz and, in HTTP mode, /interactions, with read
+// newHTTPServer serves /healthz, /readyz, /metrics and, in HTTP mode, /interactions, with read
 // timeouts so a slow client cannot hold a connection.
-func newHTTPServer(cfg *config.Config, b *bot.Bot, st *stores, log *zap.Logger) (*http.Server, error) {
+func newHTTPServer(cfg *config.Config, b *bot.Bot, st *stores, reg *prometheus.Registry, log *zap.Logger) (*http.Server, error) {
 	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", readyz(st, log))
 	if cfg.Discord.Mode == config.ModeHTTP {

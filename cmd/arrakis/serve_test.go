@@ -114,6 +114,17 @@ func TestServeHTTPMode(t *testing.T) {
 	if got := len(f.fd.Commands("")); got != 2 {
 		t.Fatalf("%d global commands registered on start, want 2", got)
 	}
+	mresp, err := http.Get(f.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mresp.Body.Close()
+	text, _ := io.ReadAll(mresp.Body)
+	for _, want := range []string{`arrakis_interactions_total{outcome="ping",transport="http"} 1`, "arrakis_discord_request_duration_seconds"} {
+		if !bytes.Contains(text, []byte(want)) {
+			t.Fatalf("/metrics lacks %s:\n%s", want, text)
+		}
+	}
 }
 
 func TestServeGatewayMode(t *testing.T) {
