@@ -1,12 +1,16 @@
 package deploy
 
 import (
+	"context"
+	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/arrakis-bot/arrakis/internal/fakediscord"
+	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
@@ -64,5 +68,44 @@ func TestDeployRefusesAnotherServersManifest(t *testing.T) {
 	_, err := e.svc.Deploy(ctxT(t), Request{GuildID: e.guild.ID, Manifest: m, By: "tester"})
 	if ErrorCode(err) != CodeInvalid || !strings.Contains(UserMessage(err), "not this one") || e.fd.WriteCount() != 0 {
 		t.Fatalf("err = %v (%d writes), want invalid naming the other server", err, e.fd.WriteCount())
+	}
+}
+
+// failingRecord is a Shadow whose next RecordDeployment fails, as when S3 is unreachable
+// at the very end of a deploy.
+type failingRecord struct {
+	store.Shadow
+	fail atomic.Bool
+}
+
+func (f *failingRecord) RecordDeployment(ctx context.Context, cid, id string, d store.Deployment) error {
+	if f.fail.CompareAndSwap(true, false) {
+		return &store.Error{Code: store.CodeUnavailable, Op: "record deployment"}
+	}
+	return f.Shadow.RecordDeployment(ctx, cid, id, d)
+}
+
+func TestDeploymentRecordFailureIsResumable(t *testing.T) {
+	e := newEnv(t)
+	ctx := ctxT(t)
+	sh := &failingRecord{Shadow: e.shadow}
+	sh.fail.Store(true)
+	svc := e.newService(func(c *Config) { c.Shadow = sh })
+	m := loadManifest(t, "community.yaml", e.guild.ID)
+	_, err := svc.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: "tester"})
+	var de *Error
+	if !errors.As(err, &de) || !de.Resumable() || !strings.Contains(de.Message, "could not be saved") {
+		t.Fatalf("err = %v, want a resumable storage failure", err)
+	}
+	if _, err := e.shadow.LatestDeployed(ctx, e.guild.ID); !store.IsCode(err, store.CodeNotFound) {
+		t.Fatalf("a deployment was recorded: %v", err)
+	}
+	e.fd.ResetCounts()
+	res, err := svc.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: "tester"})
+	if err != nil || res.SnapshotID != "v00000001" || e.fd.WriteCount() != 0 {
+		t.Fatalf("retry = %+v, %v (%d writes); want v00000001 recorded with no write", res, err, e.fd.WriteCount())
+	}
+	if snap, err := e.shadow.LatestDeployed(ctx, e.guild.ID); err != nil || len(snap.Deployment.Resources.Channels) != len(m.Channels) {
+		t.Fatalf("deployment record after the retry: %+v, %v", snap, err)
 	}
 }

@@ -51,6 +51,9 @@ func (s *Service) fail(ctx context.Context, r *run, result *Result, remaining []
 	case errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded):
 		e.Code = CodeInterrupted
 		e.Message = "The deploy was stopped before it finished."
+	case store.ErrorCode(cause) != "":
+		e.Code = CodeInterrupted
+		e.Message = "The deploy stopped because its records could not be saved (the storage is unavailable)."
 	case isNoAccess(cause):
 		e.Code = CodeNoAccess
 		e.Message = fmt.Sprintf("%s lost access to this server during the deploy.", s.cfg.BotName)

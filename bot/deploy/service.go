@@ -234,12 +234,15 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 			// plan what is left, recognising by name what an earlier write made.
 			s.log.Info("deploy write failed with a server error; re-reading the guild")
 			if serr := sleep(ctx, s.backoff(attempt)); serr == nil {
-				if plan, err = s.replan(ctx, r, req.Prune); err == nil {
+				next, rerr := s.replan(ctx, r, req.Prune)
+				if rerr == nil {
 					if req.onlyDeletes {
-						plan = deletesOnly(plan)
+						next = deletesOnly(next)
 					}
+					plan = next
 					continue
 				}
+				err = rerr
 			}
 		}
 		return nil, s.fail(ctx, r, result, plan[min(n, len(plan)):], err)
