@@ -191,3 +191,28 @@ func TestRealSpec(t *testing.T) {
 		t.Error("the spec should type allow as an integer (the fake normalises it before asking)")
 	}
 }
+
+// BenchmarkCheckRealSpec loads Discord's spec (DISCORD_OPENAPI_SPEC; seconds)
+// once and measures one request check. Not a -race binary: run with
+// go test -bench . -run '^$' ./internal/fakediscord/openapichecker
+func BenchmarkCheckRealSpec(b *testing.B) {
+	spec := os.Getenv("DISCORD_OPENAPI_SPEC")
+	if spec == "" {
+		b.Fatal("BenchmarkCheckRealSpec needs DISCORD_OPENAPI_SPEC (path of Discord's openapi.json)")
+	}
+	c, err := load(spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := CheckRequest{Method: "POST", Path: "/api/v10/guilds/1/channels", Headers: bot,
+		Body: `{"name":"holders","type":0,"parent_id":"2","permission_overwrites":[{"id":"1","type":0,"allow":1024,"deny":0}]}`}
+	if res, _ := c.check(req); !res.OK {
+		b.Fatalf("benchmark request rejected: %q", res.Errors)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := c.check(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
