@@ -233,7 +233,9 @@ func TestFlags(t *testing.T) {
 
 // loadTarget is an in-process Arrakis HTTP endpoint on the test Redis, whose REST calls go
 // to the tool's stub at stubAddr.
-func loadTarget(t *testing.T, stubAddr string) (url, seed string) {
+func loadTarget(t *testing.T, stubAddr string) (url, seed string) { return loadTargetB(t, stubAddr) }
+
+func loadTargetB(t testing.TB, stubAddr string) (url, seed string) {
 	t.Helper()
 	rc := testenv.Redis(t)
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
@@ -257,7 +259,9 @@ func loadTarget(t *testing.T, stubAddr string) (url, seed string) {
 	return srv.URL, hex.EncodeToString(priv.Seed())
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t *testing.T) string { return freeAddrB(t) }
+
+func freeAddrB(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

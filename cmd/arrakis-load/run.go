@@ -120,13 +120,11 @@ func run(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 			return probeClicks, nil
 		})
 		rep.Probe, rep.ProbeErr = &pr, err
-		if cfg.Baseline && err == nil {
+		// The baseline answers "how close to Redis's pace", a closed-loop question; an open
+		// loop sends a fixed rate, so it has no ratio.
+		if cfg.Baseline && cfg.Rate == 0 && err == nil {
 			fmt.Fprintf(logw, "baseline: %d workers on a bare go-redis client for %s\n", cfg.Concurrency, cfg.BaselineDuration)
-			workers := cfg.Concurrency
-			if cfg.Rate > 0 {
-				workers = cfg.Sessions
-			}
-			b, err := runBaseline(ctx, cfg.Redis, workers, pr.RoundTrips.mix(pr.Clicks), rep.SessionBytes, cfg.BaselineDuration)
+			b, err := runBaseline(ctx, cfg.Redis, cfg.Concurrency, pr.RoundTrips.mix(pr.Clicks), rep.SessionBytes, cfg.BaselineDuration)
 			rep.Baseline, rep.BaselineErr = &b, err
 		}
 	}
