@@ -48,6 +48,17 @@
 //
 // Gateway: WaitConnected(ctx, n), Shards(), DisconnectAll().
 //
+// REST routes (under /api/v9): GET /gateway, /gateway/bot, /users/@me,
+// /users/{id}, /users/@me/guilds; POST /users/@me/channels; GET /guilds/{id};
+// GET/POST/PATCH(positions) /guilds/{id}/roles; GET/PATCH/DELETE
+// /guilds/{id}/roles/{rid}; GET/POST/PATCH(positions) /guilds/{id}/channels;
+// GET /guilds/{id}/members/{uid}; GET/PATCH/DELETE /channels/{cid};
+// PUT/DELETE /channels/{cid}/permissions/{oid}; POST /channels/{cid}/messages;
+// GET/PUT/POST /applications/{app}[/guilds/{gid}]/commands and DELETE one;
+// POST /interactions/{id}/{token}/callback; POST /webhooks/{app}/{token};
+// GET/PATCH/DELETE /webhooks/{app}/{token}/messages/{@original|id}. Any
+// other route is a violation (the test fails) answered with 404.
+//
 // Discord behaviour the fake reproduces (a bot must cope with it): the
 // Authorization header is checked on bot routes (401); permission and role
 // hierarchy checks answer 403 50013, a channel the bot cannot see 403 50001;
@@ -61,6 +72,9 @@
 // Contract check: when ARRAKIS_TEST_OPENAPI_CHECKER names a running
 // openapichecker (scripts/test starts one), every REST request is checked
 // against Discord's OpenAPI spec and a mismatch fails the test; Main prints
-// "OpenAPI check: N requests". Other contract violations (an unknown route, a
-// raw non-ASCII X-Audit-Log-Reason) fail the test too.
+// "OpenAPI check: N requests". Under CI=true a missing spec or checker fails
+// the test; elsewhere the test log notes that the check did not run. Other
+// contract violations (an unknown route, a raw non-ASCII X-Audit-Log-Reason)
+// fail the test too. WithResponseCheck (or ARRAKIS_FAKEDISCORD_CHECK_RESPONSES=1)
+// also checks the fake's own answers against the spec.
 package fakediscord

@@ -79,6 +79,13 @@ func TestSeededGuildReadsBack(t *testing.T) {
 	if len(m.Roles) != 1 || m.Roles[0] != g.BotRoleID || !m.User.Bot {
 		t.Errorf("bot member %+v", m)
 	}
+	gs, err := s.UserGuilds(100, "", "", false)
+	if err != nil || len(gs) != 1 || gs[0].ID != g.ID || gs[0].Permissions&discordgo.PermissionManageRoles == 0 {
+		t.Errorf("UserGuilds = %+v, %v", gs, err)
+	}
+	if r, err := s.Request("GET", discordgo.EndpointGuildRole(g.ID, g.AdminRoleID), nil); err != nil || !strings.Contains(string(r), `"Admin"`) {
+		t.Errorf("GET role: %s %v", r, err)
+	}
 	me, err := s.User("@me")
 	if err != nil || me.ID != fd.BotUserID() {
 		t.Errorf("@me = %v, %v", me, err)

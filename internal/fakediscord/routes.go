@@ -18,11 +18,13 @@ func (s *Server) routes() {
 	h("GET /users/@me", s.getMe)
 	h("GET /users/{uid}", s.getUser)
 	h("POST /users/@me/channels", s.createDM)
+	h("GET /users/@me/guilds", s.getMyGuilds)
 
 	h("GET /guilds/{gid}", s.getGuild)
 	h("GET /guilds/{gid}/roles", s.getRoles)
 	h("POST /guilds/{gid}/roles", s.createRole)
 	h("PATCH /guilds/{gid}/roles", s.reorderRoles)
+	h("GET /guilds/{gid}/roles/{rid}", s.getRole)
 	h("PATCH /guilds/{gid}/roles/{rid}", s.editRole)
 	h("DELETE /guilds/{gid}/roles/{rid}", s.deleteRoleRoute)
 	h("GET /guilds/{gid}/channels", s.getChannels)

@@ -49,6 +49,45 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.userJSON(id))
 }
 
+// getMyGuilds lists the guilds the bot is in (partial guild objects), in the
+// order they were added; before/after/limit are honoured as on Discord.
+func (s *Server) getMyGuilds(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := 200
+	if l, err := strconv.Atoi(q.Get("limit")); err == nil && l >= 1 && l <= 200 {
+		limit = l
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []obj{}
+	for _, id := range s.guildOrder {
+		g := s.guilds[id]
+		if g.BotRemoved || (q.Get("after") != "" && !snowflakeLess(q.Get("after"), id)) ||
+			(q.Get("before") != "" && !snowflakeLess(id, q.Get("before"))) || len(out) >= limit {
+			continue
+		}
+		out = append(out, obj{
+			"id": g.ID, "name": g.Name, "icon": nil, "banner": nil, "owner": g.OwnerID == s.botUserID,
+			"permissions": perm(s.basePermissions(g, s.botUserID)), "features": []string{},
+		})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getRole(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.guildFor(w, r.PathValue("gid"))
+	if g == nil {
+		return
+	}
+	if x := g.Roles[r.PathValue("rid")]; x != nil {
+		writeJSON(w, http.StatusOK, roleJSON(x))
+		return
+	}
+	writeError(w, http.StatusNotFound, codeUnknownRole, "Unknown Role")
+}
+
 func (s *Server) getGuild(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
