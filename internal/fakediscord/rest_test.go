@@ -166,6 +166,11 @@ func TestRoleHierarchyAndPermissions(t *testing.T) {
 	restErr(t, err, 403, 50013) // its own top role is not below itself
 	err = s.GuildRoleDelete(g.ID, "123")
 	restErr(t, err, 404, 10011)
+	_, err = s.GuildRoleReorder(g.ID, []*discordgo.Role{{ID: g.ModeratorRoleID, Position: 3}})
+	restErr(t, err, 403, 50013) // cannot lift a role to or above its own top role
+	fd.SetBotPermissions(g.ID, discordgo.PermissionAdministrator)
+	_, err = s.GuildRoleEdit(g.ID, g.AdminRoleID, &discordgo.RoleParams{Name: "x"})
+	restErr(t, err, 403, 50013) // Administrator does not lift the hierarchy
 	fd.SetBotPermissions(g.ID, discordgo.PermissionViewChannel)
 	_, err = s.GuildRoleCreate(g.ID, &discordgo.RoleParams{Name: "Whale"})
 	restErr(t, err, 403, 50013)

@@ -330,7 +330,7 @@ func (s *Server) reorderRoles(w http.ResponseWriter, r *http.Request) {
 			}
 			continue
 		}
-		if !s.botIsAdmin(g) && g.OwnerID != s.botUserID && (target.Position >= top || *c.Position >= top) {
+		if g.OwnerID != s.botUserID && (target.Position >= top || *c.Position >= top) { // hierarchy holds even for Administrator
 			missingPermissions(w)
 			return
 		}
