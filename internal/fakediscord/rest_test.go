@@ -245,7 +245,18 @@ func TestChannelLifecycle(t *testing.T) {
 	if fd.Channel(ch.ID).Position != 0 || fd.Channel(cat.ID).Position != 5 {
 		t.Error("reorder not applied")
 	}
+	// Moving with lock_permissions takes the new category's overwrites.
+	if _, err := s.RequestWithBucketID("PATCH", discordgo.EndpointGuildChannels(g.ID),
+		[]map[string]any{{"id": ch.ID, "parent_id": g.InfoCategoryID, "lock_permissions": true}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := fd.Channel(ch.ID); got.ParentID != g.InfoCategoryID || len(got.PermissionOverwrites) != 0 {
+		t.Errorf("after a locked move: parent %s overwrites %+v", got.ParentID, got.PermissionOverwrites)
+	}
 	if _, err := s.ChannelDelete(cat.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ChannelDelete(g.InfoCategoryID); err != nil {
 		t.Fatal(err)
 	}
 	if fd.Channel(cat.ID) != nil || fd.Channel(ch.ID).ParentID != "" {

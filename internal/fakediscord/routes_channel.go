@@ -294,6 +294,7 @@ func (s *Server) reorderChannels(w http.ResponseWriter, r *http.Request) {
 		pos      *int
 		parent   string
 		setParnt bool
+		lock     bool // lock_permissions: take the new parent's overwrites
 	}
 	var moves []move
 	for i, ch := range changes {
@@ -302,7 +303,7 @@ func (s *Server) reorderChannels(w http.ResponseWriter, r *http.Request) {
 			writeFormError(w, itoaPath(i, "id"), "CHANNEL_NOT_FOUND", "Unknown channel "+ch.ID+".")
 			return
 		}
-		m := move{c: c, pos: ch.Position}
+		m := move{c: c, pos: ch.Position, lock: ch.Lock != nil && *ch.Lock}
 		if ch.ParentID != nil {
 			m.setParnt = true
 			if !isNull(ch.ParentID) {
@@ -323,6 +324,9 @@ func (s *Server) reorderChannels(w http.ResponseWriter, r *http.Request) {
 		}
 		if m.setParnt {
 			m.c.ParentID = m.parent
+			if p := s.channels[m.parent]; m.lock && p != nil {
+				m.c.Overwrites = append([]overwrite(nil), p.Overwrites...)
+			}
 		}
 	}
 	w.WriteHeader(http.StatusNoContent)
