@@ -96,6 +96,11 @@ type Shadow interface {
 	LatestDeployed(ctx context.Context, communityID string) (*Snapshot, error)
 	// List returns every snapshot's metadata, newest first.
 	List(ctx context.Context, communityID string) ([]SnapshotMeta, error)
+	// Communities returns the ids (= guild ids) of every community with shadow history, in
+	// ascending order. It is what an instance without a gateway (HTTP mode) knows of the
+	// guilds it serves, e.g. for scheduled drift checks. A community whose first Save did
+	// not finish may be listed; its Latest is then CodeNotFound.
+	Communities(ctx context.Context) ([]string, error)
 	// Check verifies that the backend is reachable and honours conditional writes.
 	Check(ctx context.Context) error
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
 )
@@ -16,11 +18,17 @@ import (
 // not posted twice.
 const reportMemory = 30 * 24 * time.Hour
 
-// RunDriftChecks runs the scheduled drift check of every guild guildIDs returns, once per
+// GuildLister returns the guilds the scheduled drift checks visit: the gateway state's
+// guilds in gateway mode, the communities with shadow history in HTTP mode.
+type GuildLister func(ctx context.Context) ([]string, error)
+
+// RunDriftChecks runs the scheduled drift check of every guild guilds returns, once per
 // Config.DriftInterval, until ctx ends. It returns at once when the interval is 0 (the
 // default: off). Several instances may run it: each guild is checked once per interval
-// slot whichever instance gets there first.
-func (s *Service) RunDriftChecks(ctx context.Context, guildIDs func() []string) error {
+// slot whichever instance gets there first. Nothing a guild does stops the loop: a failed
+// listing waits for the next tick, a guild that removed the bot (Discord 50001) is
+// skipped with an info line, and any other failure is logged and the next guild checked.
+func (s *Service) RunDriftChecks(ctx context.Context, guilds GuildLister) error {
 	if s.cfg.DriftInterval <= 0 {
 		return nil
 	}
@@ -32,14 +40,38 @@ func (s *Service) RunDriftChecks(ctx context.Context, guildIDs func() []string) 
 			return nil
 		case <-t.C:
 		}
-		for _, g := range guildIDs() {
+		ids, err := guilds(ctx)
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			if _, err := s.CheckDrift(ctx, g); err != nil {
-				s.log.Warn("scheduled drift check failed")
-			}
+			s.log.Warn("scheduled drift checks: list the guilds; trying again next interval", zap.Error(err))
+			continue
 		}
+		for _, g := range ids {
+			if ctx.Err() != nil {
+				return nil
+			}
+			s.scheduledCheck(ctx, g)
+		}
+	}
+}
+
+// scheduledCheck runs CheckDrift for one guild and logs its failure; a panic is logged too,
+// never allowed to end the loop (and with it the process).
+func (s *Service) scheduledCheck(ctx context.Context, guildID string) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("scheduled drift check panicked", zap.String("guild", guildID), zap.Any("panic", r), zap.StackSkip("stack", 1))
+		}
+	}()
+	_, err := s.CheckDrift(ctx, guildID)
+	switch {
+	case err == nil || ctx.Err() != nil:
+	case ErrorCode(err) == CodeNoAccess:
+		s.log.Info("scheduled drift check skipped: the bot is not in the guild or cannot see it", zap.String("guild", guildID))
+	default:
+		s.log.Warn("scheduled drift check failed", zap.String("guild", guildID), zap.Error(err))
 	}
 }
 

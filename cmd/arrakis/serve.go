@@ -19,6 +19,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/arrakis-bot/arrakis/bot"
+	"github.com/arrakis-bot/arrakis/bot/deploy"
 	"github.com/arrakis-bot/arrakis/bot/metrics"
 	"github.com/arrakis-bot/arrakis/internal/config"
 	"github.com/arrakis-bot/arrakis/store"
@@ -109,10 +110,11 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	if err := startGateway(ctx, cfg, b, dg, svc, log); err != nil {
+	if err := startGateway(ctx, cfg, b, dg); err != nil {
 		_ = srv.Close()
 		return err
 	}
+	startDriftChecks(ctx, svc, driftGuilds(cfg.Discord.Mode, dg, st.Shadow), log)
 	log.Info("arrakis is serving", zap.String("mode", cfg.Discord.Mode), zap.String("listen", ln.Addr().String()))
 	select {
 	case <-ctx.Done():
@@ -124,10 +126,8 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 	return shutdown(srv, dg, b, log)
 }
 
-// startGateway opens the websocket in gateway mode and starts the scheduled drift checks.
-func startGateway(ctx context.Context, cfg *config.Config, b *bot.Bot, dg *discordgo.Session, svc interface {
-	RunDriftChecks(context.Context, func() []string) error
-}, log *zap.Logger) error {
+// startGateway opens the websocket in gateway mode.
+func startGateway(ctx context.Context, cfg *config.Config, b *bot.Bot, dg *discordgo.Session) error {
 	if cfg.Discord.Mode != config.ModeGateway {
 		return nil
 	}
@@ -135,12 +135,31 @@ func startGateway(ctx context.Context, cfg *config.Config, b *bot.Bot, dg *disco
 	if err := dg.Open(); err != nil {
 		return fmt.Errorf("open the Discord gateway: %w", err)
 	}
+	return nil
+}
+
+// startDriftChecks runs the scheduled drift checks (off when drift.interval is 0) in the
+// background until ctx ends.
+func startDriftChecks(ctx context.Context, svc interface {
+	RunDriftChecks(context.Context, deploy.GuildLister) error
+}, guilds deploy.GuildLister, log *zap.Logger) {
 	go func() {
-		if err := svc.RunDriftChecks(ctx, func() []string { return stateGuilds(dg) }); err != nil && ctx.Err() == nil {
+		if err := svc.RunDriftChecks(ctx, guilds); err != nil && ctx.Err() == nil {
 			log.Warn("scheduled drift checks stopped", zap.Error(err))
 		}
 	}()
-	return nil
+}
+
+// driftGuilds says which guilds the scheduled drift checks visit. In gateway mode: the
+// guilds the gateway session is in (a guild that removed the bot has left the state). In
+// HTTP mode there is no gateway state, so: every community with shadow history — a guild
+// never set up has nothing to drift from, and one that removed the bot since answers
+// 50001, which the check skips.
+func driftGuilds(mode string, dg *discordgo.Session, sh store.Shadow) deploy.GuildLister {
+	if mode == config.ModeGateway {
+		return func(context.Context) ([]string, error) { return stateGuilds(dg), nil }
+	}
+	return sh.Communities
 }
 
 // stateGuilds lists the guilds the gateway session is in.

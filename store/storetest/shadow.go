@@ -50,6 +50,7 @@ func TestShadow(t *testing.T, newBackend func(t *testing.T) ShadowBackend) {
 		{"TamperedDeployment", testShadowTamperedDeployment},
 		{"StaleLatestHint", testShadowStaleLatestHint},
 		{"ManyVersions", testShadowManyVersions},
+		{"Communities", testShadowCommunities},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
