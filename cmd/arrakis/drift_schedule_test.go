@@ -119,7 +119,9 @@ func TestServeHTTPModeSchedulesDriftChecks(t *testing.T) {
 	}()
 
 	deadline := time.Now().Add(30 * time.Second)
-	skipped := func() int { return logs.FilterMessageSnippet("skipped").FilterField(zap.String("guild", lost.ID)).Len() }
+	skipped := func() int {
+		return logs.FilterMessageSnippet("skipped").FilterField(zap.String("guild", lost.ID)).Len()
+	}
 	for (len(fd.Messages(kept.GeneralID)) == 0 || skipped() == 0) && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -80,7 +80,10 @@ func newLogger(level string) (*zap.Logger, error) {
 // serve runs until ctx ends, then shuts down: the HTTP server drains, the gateway closes,
 // and deferred work gets a grace period.
 func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.Listener) error {
-	st, closeStores, err := openStores(ctx, cfg)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := metrics.New(reg)
+	st, closeStores, err := openStores(ctx, cfg, m.RedisHook())
 	if err != nil {
 		ln.Close()
 		return err
@@ -91,9 +94,6 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 		ln.Close()
 		return err
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m := metrics.New(reg)
 	dg.Client.Transport = m.DiscordTransport(dg.Client.Transport)
 	svc := newDeployService(cfg, dg, st, log)
 	b := bot.New(bot.Deps{

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/arrakis-bot/arrakis/internal/config"
 	"github.com/arrakis-bot/arrakis/internal/fakediscord"
+	"github.com/arrakis-bot/arrakis/internal/testenv"
 )
 
 // serveFixture runs `serve` against the fake Discord until the test ends.
@@ -30,7 +32,7 @@ type serveFixture struct {
 	stop context.CancelFunc
 }
 
-func startServe(t *testing.T, mode string) *serveFixture {
+func startServe(t *testing.T, mode string, configure ...func(*config.Config)) *serveFixture {
 	t.Helper()
 	fd := fakediscord.New(t)
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
@@ -38,6 +40,9 @@ func startServe(t *testing.T, mode string) *serveFixture {
 	cfg.Discord.Token, cfg.Discord.ApplicationID = fd.BotToken(), fd.ApplicationID()
 	cfg.Discord.RESTBaseURL, cfg.Discord.Mode, cfg.Discord.PublicKey = fd.RESTBase(), mode, hex.EncodeToString(pub)
 	cfg.DataDir = t.TempDir()
+	for _, c := range configure {
+		c(cfg)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -148,5 +153,24 @@ func TestServeGatewayMode(t *testing.T) {
 	}
 	if title := f.fd.Original(in.Token).Embeds[0].Title; title != "Step 1 of 8 — Community name" {
 		t.Fatalf("wizard title %q", title)
+	}
+}
+
+// With Redis configured, serve times every Redis round trip into /metrics.
+func TestServeRedisMetrics(t *testing.T) {
+	addr := testenv.RedisAddr(t)
+	f := startServe(t, config.ModeHTTP, func(c *config.Config) { c.Redis.URL = "redis://" + addr + "/0" })
+	if code := f.get(t, "/readyz"); code != http.StatusOK { // reads the session store: Redis EXISTS
+		t.Fatalf("/readyz %d", code)
+	}
+	resp, err := http.Get(f.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	text, _ := io.ReadAll(resp.Body)
+	want := regexp.MustCompile(`(?m)^arrakis_redis_command_duration_seconds_count\{command="exists"\} [1-9]`)
+	if !want.Match(text) {
+		t.Fatalf("/metrics has no timed Redis EXISTS after /readyz:\n%s", text)
 	}
 }

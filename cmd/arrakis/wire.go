@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	goredis "github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 
 	"github.com/arrakis-bot/arrakis/bot/deploy"
@@ -33,7 +34,9 @@ type stores struct {
 }
 
 // openStores opens the configured stores. The returned func closes what was opened.
-func openStores(ctx context.Context, cfg *config.Config) (*stores, func(), error) {
+// redisHooks are added to the Redis client when one is configured (serve passes the
+// metrics hook; the CLI passes none).
+func openStores(ctx context.Context, cfg *config.Config, redisHooks ...goredis.Hook) (*stores, func(), error) {
 	st := &stores{}
 	var closers []func()
 	closeAll := func() {
@@ -52,6 +55,9 @@ func openStores(ctx context.Context, cfg *config.Config) (*stores, func(), error
 			return nil, nil, fmt.Errorf("connect to Redis: %w", err)
 		}
 		closers = append(closers, func() { _ = c.Close() })
+		for _, h := range redisHooks {
+			c.AddHook(h)
+		}
 		sessions := redis.NewSessions(c, redis.Options{TTL: cfg.Session.TTL})
 		closers = append(closers, func() { _ = sessions.Close() })
 		st.Sessions = sessions
