@@ -97,12 +97,12 @@ func (b *Bot) runLater(ctx context.Context, i *discordgo.Interaction, r Reply) {
 	}
 	edit := func(ctx context.Context, e *discordgo.WebhookEdit) error {
 		if b.d.Followups == nil {
-			b.d.Log.Error("no followups configured; cannot edit @original", zap.String("interaction", i.ID))
+			b.d.Log.Error("no followups configured; cannot edit @original", interactionFields(i)...)
 			return nil
 		}
 		err := b.d.Followups.EditOriginal(ctx, i, e)
 		if err != nil {
-			b.d.Log.Warn("edit interaction response", zap.String("interaction", i.ID), zap.Error(err))
+			b.d.Log.Warn("edit interaction response", append(interactionFields(i), tokenFreeError(err, i))...)
 		}
 		return err
 	}

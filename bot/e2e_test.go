@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/arrakis-bot/arrakis/bot/deploy"
@@ -115,6 +116,7 @@ type e2eOptions struct {
 	sessions store.Sessions // default: Redis (testenv.Redis)
 	shadow   store.Shadow   // default: a fresh directory
 	metrics  *metrics.Metrics
+	log      *zap.Logger // default: zaptest's, into the test log
 }
 
 // newE2E wires the bot to the fake Discord, real Redis and a directory shadow, and
@@ -131,11 +133,14 @@ func newE2E(t *testing.T, mk func(*E2E) transport, opts ...func(*e2eOptions)) *E
 	e.Owner = Member{ID: seed.OwnerID, Name: "owner", Permissions: discordgo.PermissionAdministrator}
 	e.As = e.Owner
 	e.wireStores(o)
+	if o.log == nil {
+		o.log = zaptest.NewLogger(t)
+	}
 	e.DG = newDiscordSession(t, fd)
-	e.Deploy = deploy.New(deploy.Config{Session: e.DG, Shadow: e.Shadow, Coordination: e.Coord, Logger: zaptest.NewLogger(t)})
+	e.Deploy = deploy.New(deploy.Config{Session: e.DG, Shadow: e.Shadow, Coordination: e.Coord, Logger: o.log})
 	e.Bot = New(Deps{
 		Sessions: e.Sessions, Coordination: e.Coord, Shadow: e.Shadow, Guilds: e.Deploy, Deploy: e.Deploy,
-		Followups: SessionFollowups{S: e.DG}, Log: zaptest.NewLogger(t), Metrics: o.metrics,
+		Followups: SessionFollowups{S: e.DG}, Log: o.log, Metrics: o.metrics,
 	})
 	t.Cleanup(e.Bot.Wait)
 	e.tr = mk(e)

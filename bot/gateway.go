@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"go.uber.org/zap"
 )
 
 // Gateway mode: discordgo's websocket session delivers INTERACTION_CREATE events and the
@@ -29,7 +28,7 @@ func (b *Bot) onGatewayInteraction(ctx context.Context, s *discordgo.Session, i 
 		return
 	}
 	if err := s.InteractionRespond(i, reply.Response, discordgo.WithContext(ctx)); err != nil {
-		b.d.Log.Warn("interaction response", zap.String("interaction", i.ID), zap.Error(err))
+		b.d.Log.Warn("interaction response", append(interactionFields(i), tokenFreeError(err, i))...)
 		return
 	}
 	b.runLater(ctx, i, reply)

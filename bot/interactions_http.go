@@ -125,21 +125,29 @@ func (b *Bot) Deliver(ctx context.Context, i *discordgo.Interaction) (r Reply, f
 }
 
 func (b *Bot) deliver(ctx context.Context, i *discordgo.Interaction, transport string) (r Reply, first bool) {
+	start := b.now()
 	if i.Type == discordgo.InteractionPing {
 		b.countInteraction(transport, "ping")
-		return b.Handle(ctx, i), true
+		r = b.Handle(ctx, i)
+		b.logInteraction(i, transport, "ping", b.now().Sub(start))
+		return r, true
 	}
 	if b.d.Coordination != nil && i.ID != "" {
 		first, err := b.d.Coordination.MarkOnce(ctx, "interaction:"+i.ID, seenTTL)
 		if err != nil {
 			// Without the mark we cannot tell a repeat; answer without acting.
-			return say(b.sentenceFor(err, "")), true
+			r := say(b.sentenceFor(err, "", interactionFields(i)...))
+			b.logInteraction(i, transport, "store_unavailable", b.now().Sub(start))
+			return r, true
 		}
 		if !first {
 			b.countInteraction(transport, "duplicate")
+			b.logInteraction(i, transport, "duplicate", b.now().Sub(start))
 			return Reply{}, false
 		}
 	}
 	b.countInteraction(transport, "handled")
-	return b.Handle(ctx, i), true
+	r = b.Handle(ctx, i)
+	b.logInteraction(i, transport, "handled", b.now().Sub(start))
+	return r, true
 }

@@ -20,8 +20,8 @@ func (b *Bot) Handle(ctx context.Context, i *discordgo.Interaction) (r Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			id := newErrorID()
-			b.d.Log.Error("panic handling interaction", zap.String("error_id", id),
-				zap.String("interaction", i.ID), zap.Any("panic", p), zap.ByteString("stack", debug.Stack()))
+			b.d.Log.Error("panic handling interaction", append(interactionFields(i), zap.String("error_id", id),
+				zap.Any("panic", p), zap.ByteString("stack", debug.Stack()))...)
 			r = say(fmt.Sprintf(msgInternalFmt, id))
 		}
 	}()

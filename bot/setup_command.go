@@ -30,9 +30,9 @@ func (b *Bot) startSetup(ctx context.Context, i *discordgo.Interaction) view {
 		return ownershipView(s)
 	}
 	if existing {
-		b.countSession(metrics.SessionResumed)
+		b.sessionEvent(metrics.SessionResumed, i, s.ID)
 	} else {
-		b.countSession(metrics.SessionStarted)
+		b.sessionEvent(metrics.SessionStarted, i, s.ID)
 	}
 	notice := b.runningDeployNotice(ctx, i.GuildID, s)
 	if !existing {
@@ -104,13 +104,13 @@ func (b *Bot) ownershipAction(ctx context.Context, i *discordgo.Interaction, id 
 		if err != nil {
 			return say(b.sentenceFor(err, prev))
 		}
-		b.countSession(metrics.SessionTakenOver)
+		b.sessionEvent(metrics.SessionTakenOver, i, s.ID)
 		return b.show(ctx, s, fmt.Sprintf("You took over this setup from <@%s>; their buttons no longer work.", prev), updateMessage)
 	case "cancel":
 		if err := b.d.Sessions.Delete(ctx, s.ID, store.EndCancelled); err != nil {
 			return say(b.sentenceFor(err, s.OwnerID))
 		}
-		b.countSession(metrics.SessionCancelled)
+		b.sessionEvent(metrics.SessionCancelled, i, s.ID)
 		return updateMessage(view{Content: "That setup session is cancelled. Run /setup to start your own."})
 	}
 	return say(msgUnknown)

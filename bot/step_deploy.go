@@ -135,6 +135,7 @@ func (b *Bot) finishSetup(ctx context.Context, c *click) Reply {
 	if err := b.d.Sessions.Delete(ctx, c.s.ID, store.EndCompleted); err != nil {
 		return b.storeFailed(ctx, c, err)
 	}
+	b.sessionEvent(sessionCompleted, c.i, c.s.ID)
 	return updateMessage(view{Content: "Setup complete. Run /setup any time to change your community, and /drift to check it."})
 }
 
@@ -150,6 +151,8 @@ func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wiza
 	progress := make(chan store.DeployProgress, 1)
 	started := b.now()
 	b.countDeploy("started", 0)
+	logged := append(interactionFields(i), zap.String("session", s.ID))
+	b.d.Log.Info("deploy started", logged...)
 	b.goBackground(ctx, deployTimeout, func(ctx context.Context) {
 		editsDone := make(chan struct{})
 		go b.editProgress(ctx, i, s, progress, editsDone)
@@ -159,10 +162,13 @@ func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wiza
 		})
 		close(progress)
 		<-editsDone
+		took := b.now().Sub(started)
 		if err != nil {
-			b.countDeploy("failed", b.now().Sub(started))
+			b.countDeploy("failed", took)
 		} else {
-			b.countDeploy("completed", b.now().Sub(started))
+			b.countDeploy("completed", took)
+			b.d.Log.Info("deploy completed", append(logged, zap.String("snapshot", res.SnapshotID),
+				zap.Int("writes", res.Writes), zap.Duration("took", took))...)
 		}
 		b.deployFinished(ctx, i, s, res, err)
 	})
@@ -196,7 +202,7 @@ func (b *Bot) editProgress(ctx context.Context, i *discordgo.Interaction, s *wiz
 			Description: progressBar(8) + "\n\n" + deployStatusText(s.Data.Deploy, &p),
 		}}}
 		if err := b.d.Followups.EditOriginal(ctx, i, v.edit()); err != nil {
-			b.d.Log.Debug("deploy progress edit", zap.Error(err))
+			b.d.Log.Debug("deploy progress edit", append(interactionFields(i), zap.String("session", s.ID), tokenFreeError(err, i))...)
 		}
 		select {
 		case <-ctx.Done():
@@ -213,14 +219,14 @@ func (b *Bot) deployFinished(ctx context.Context, i *discordgo.Interaction, s *w
 	}
 	if err != nil {
 		d.Status, d.Error = wizard.DeployFailed, b.deploySentence(err, s.GuildID)
-		b.d.Log.Warn("deploy failed", zap.String("guild", s.GuildID), zap.Error(err))
+		b.d.Log.Warn("deploy failed", append(interactionFields(i), zap.String("session", s.ID), tokenFreeError(err, i))...)
 	}
 	cur, gerr := b.d.Sessions.Get(ctx, s.ID)
 	if gerr != nil {
 		return // the session ended or expired; /setup shows the progress record
 	}
 	if cur, gerr = b.setDeployState(ctx, cur, d); gerr != nil {
-		b.d.Log.Warn("record deploy outcome in session", zap.Error(gerr))
+		b.d.Log.Warn("record deploy outcome in session", append(interactionFields(i), zap.String("session", s.ID), zap.Error(gerr))...)
 		return
 	}
 	if b.d.Followups != nil {

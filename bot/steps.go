@@ -116,7 +116,7 @@ func (b *Bot) cancel(ctx context.Context, c *click) Reply {
 	if err := b.d.Sessions.Delete(ctx, c.s.ID, store.EndCancelled); err != nil {
 		return b.storeFailed(ctx, c, err)
 	}
-	b.countSession(metrics.SessionCancelled)
+	b.sessionEvent(metrics.SessionCancelled, c.i, c.s.ID)
 	return updateMessage(view{Content: msgCancelled})
 }
 

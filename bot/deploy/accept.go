@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"go.uber.org/zap"
+
 	"github.com/arrakis-bot/arrakis/drift"
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
@@ -61,7 +63,7 @@ func (s *Service) Accept(ctx context.Context, guildID, by string) (*Result, erro
 	r := &run{s: s, guildID: guildID, res: res, progress: &store.DeployProgress{
 		GuildID: guildID, SnapshotID: meta.ID, Status: wizard.DeployCompleted, StartedBy: by, StartedAt: s.cfg.Now()}}
 	if err := r.saveProgress(ctx); err != nil {
-		s.log.Warn("save accept progress failed")
+		s.log.Warn("save accept progress failed", zap.String("guild", guildID), zap.Error(err))
 	}
 	return &Result{GuildID: guildID, SnapshotID: meta.ID, Version: meta.Version, Status: wizard.DeployCompleted,
 		Resources: res, Done: []drift.Op{}, Remaining: []drift.Op{},

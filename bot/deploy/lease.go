@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
 )
@@ -48,13 +50,13 @@ func (s *Service) lock(ctx context.Context, guildID string) (context.Context, fu
 			case <-t.C:
 				if err := s.cfg.Coordination.RenewLease(runCtx, lease, s.cfg.LeaseTTL); err != nil {
 					if store.IsCode(err, store.CodeLeaseLost) {
-						s.log.Warn("deploy lease lost; stopping the deploy")
+						s.log.Warn("deploy lease lost; stopping the deploy", zap.String("guild", guildID))
 						cancel(errLeaseLost)
 						return
 					}
 					// A blip of the coordination store: try again at the next tick, while
 					// the lease has not expired yet.
-					s.log.Warn("renew deploy lease failed")
+					s.log.Warn("renew deploy lease failed", zap.String("guild", guildID), zap.Error(err))
 				}
 			}
 		}
@@ -64,7 +66,7 @@ func (s *Service) lock(ctx context.Context, guildID string) (context.Context, fu
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer rcancel()
 		if err := s.cfg.Coordination.ReleaseLease(rctx, lease); err != nil && !store.IsCode(err, store.CodeLeaseLost) {
-			s.log.Warn("release deploy lease failed")
+			s.log.Warn("release deploy lease failed", zap.String("guild", guildID), zap.Error(err))
 		}
 		cancel(nil)
 	}

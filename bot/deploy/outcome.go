@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 
+	"go.uber.org/zap"
+
 	"github.com/arrakis-bot/arrakis/drift"
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
@@ -76,7 +78,7 @@ func (s *Service) fail(ctx context.Context, r *run, result *Result, remaining []
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5e9)
 	defer cancel()
 	if err := r.saveProgress(sctx); err != nil {
-		s.log.Warn("save failed deploy progress failed")
+		s.log.Warn("save failed deploy progress failed", zap.String("guild", r.guildID), zap.Error(err))
 	}
 	result.Report = e.Message
 	s.notify(sctx, r.progress.StartedBy, e.Message)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
 
 	"github.com/arrakis-bot/arrakis/drift"
 )
@@ -92,7 +93,7 @@ func (s *Service) notify(ctx context.Context, by, text string) {
 			return err
 		})
 		if err != nil {
-			s.log.Warn("open DM for deploy report failed")
+			s.log.Warn("open DM for deploy report failed", zap.String("user", by), zap.Error(err))
 			return
 		}
 		channel = dm.ID
@@ -113,6 +114,6 @@ func (s *Service) post(ctx context.Context, channelID, text string) {
 		return err
 	})
 	if err != nil {
-		s.log.Warn("post report failed")
+		s.log.Warn("post report failed", zap.String("channel", channelID), zap.Error(err))
 	}
 }

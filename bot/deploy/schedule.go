@@ -111,7 +111,7 @@ func (s *Service) CheckDrift(ctx context.Context, guildID string) (bool, error) 
 		return false, err
 	}
 	if s.cfg.AlertChannel == "" {
-		s.log.Info("drift found; no alert channel is configured")
+		s.log.Info("drift found; no alert channel is configured", zap.String("guild", guildID), zap.Int("items", len(view.Report.Items)))
 		return false, nil
 	}
 	s.post(ctx, s.cfg.AlertChannel, "Drift check: "+FormatReport(view.Report)+"\nRun /drift to review and fix it.")

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"go.uber.org/zap"
+
 	"github.com/arrakis-bot/arrakis/drift"
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
@@ -232,7 +234,7 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 			// The write may or may not have been applied (5xx), or someone changed the
 			// guild under the plan (an unknown role or channel): read the guild again and
 			// plan what is left, recognising by name what an earlier write made.
-			s.log.Info("deploy write failed with a server error; re-reading the guild")
+			s.log.Info("deploy write failed with a server error; re-reading the guild", zap.String("guild", guildID), zap.Int("attempt", attempt), zap.Error(err))
 			if serr := sleep(ctx, s.backoff(attempt)); serr == nil {
 				next, rerr := s.replan(ctx, r, req.Prune)
 				if rerr == nil {
@@ -259,7 +261,7 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 	r.progress.Status = wizard.DeployCompleted
 	r.progress.Error = ""
 	if err := r.saveProgress(ctx); err != nil {
-		s.log.Warn("save completed deploy progress failed")
+		s.log.Warn("save completed deploy progress failed", zap.String("guild", guildID), zap.Error(err))
 	}
 	s.fillResult(result, r, nil)
 	result.Report = s.report(result, r)
@@ -327,6 +329,6 @@ func (s *Service) markRefused(ctx context.Context, guildID, msg string) {
 	}
 	p.Status, p.Error, p.UpdatedAt = wizard.DeployFailed, msg, s.cfg.Now()
 	if err := s.cfg.Coordination.SaveProgress(ctx, p); err != nil {
-		s.log.Warn("save refused deploy progress failed")
+		s.log.Warn("save refused deploy progress failed", zap.String("guild", guildID), zap.Error(err))
 	}
 }
