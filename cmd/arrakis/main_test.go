@@ -2,12 +2,19 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/arrakis-bot/arrakis/internal/fakediscord"
 )
+
+// TestMain prints how many requests the fake Discord checked against the OpenAPI spec
+// ("OpenAPI check: N requests"), as every package whose tests use the fake does.
+func TestMain(m *testing.M) { os.Exit(fakediscord.Main(m)) }
 
 // arrakis runs the command line in-process and returns the exit code and both outputs.
 func arrakis(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
