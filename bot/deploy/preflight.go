@@ -194,6 +194,8 @@ func (s *Service) preflight(l *live, m *wizard.Manifest, ops []drift.Op, res wiz
 				recent, roleCreates))
 		}
 	}
+	problems = append(problems, typeProblems(l, ops)...)
+
 	created := map[string]bool{}
 	for _, op := range ops {
 		if op.Kind == drift.OpCreateRole {

@@ -112,13 +112,18 @@ func (r *run) channelCreate(op drift.Op) (discordgo.GuildChannelCreateData, erro
 }
 
 // channelPatch is the body of an update_channel. discordgo's ChannelEdit omits empty
-// topics and parents, so a map carries them (null parent = no category). When the op
+// topics and parents, so a map carries them (null parent = no category). A changed type
+// is sent (see channel_type.go). When the op
 // changes overwrites, the list sent is drift.MergeOverwrites of the live one: overwrites
 // of subjects Arrakis does not manage (a moderator role on a gated channel) are kept.
 func (r *run) channelPatch(op drift.Op, chID string) (map[string]any, error) {
 	body := map[string]any{}
 	if op.Channel != nil {
 		body["name"] = op.Channel.Name
+		if changesType(op) {
+			// text ↔ announcement only; preflight refused every other conversion.
+			body["type"] = int(channelType(op.Channel.Type))
+		}
 		if op.Channel.Type == wizard.ChannelText {
 			body["topic"] = op.Channel.Topic
 		}
