@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+
+	layout "github.com/arrakis-bot/arrakis/store/internal/shadowlayout"
 )
 
 // Communities lists the community directories under shadow-state/. Check's .probe/, files,
@@ -15,16 +17,16 @@ func (s *Shadow) Communities(ctx context.Context) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	entries, err := os.ReadDir(s.path(rootPrefix))
+	entries, err := os.ReadDir(s.path(layout.RootPrefix))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, s.fail(op, rootPrefix, err)
+		return nil, s.fail(op, layout.RootPrefix, err)
 	}
 	var ids []string
 	for _, e := range entries {
-		if e.IsDir() && checkCommunity(op, e.Name()) == nil {
+		if e.IsDir() && layout.CheckCommunity(op, e.Name()) == nil {
 			ids = append(ids, e.Name())
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/arrakis-bot/arrakis/store"
+	layout "github.com/arrakis-bot/arrakis/store/internal/shadowlayout"
 )
 
 const (
@@ -174,7 +175,7 @@ func (s *Shadow) listVersions(op, prefix string) ([]int, error) {
 	}
 	var versions []int
 	for _, e := range entries {
-		if v, ok := versionOfKey(prefix, prefix+e.Name()); ok && e.Type().IsRegular() {
+		if v, ok := layout.VersionOfKey(prefix, prefix+e.Name()); ok && e.Type().IsRegular() {
 			versions = append(versions, v)
 		}
 	}

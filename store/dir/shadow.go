@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 
 	"github.com/arrakis-bot/arrakis/store"
+	layout "github.com/arrakis-bot/arrakis/store/internal/shadowlayout"
 )
 
 // Shadow is store.Shadow over a local directory. It is safe for concurrent use, also by
@@ -60,7 +61,7 @@ func (s *Shadow) Check(ctx context.Context) error {
 	}
 	var nonce [12]byte
 	_, _ = rand.Read(nonce[:])
-	key := probePrefix + hex.EncodeToString(nonce[:])
+	key := layout.ProbePrefix + hex.EncodeToString(nonce[:])
 	body := []byte(`{"probe":"create if absent"}`)
 	if err := s.create(op, key, body); err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/arrakis-bot/arrakis/store"
+	layout "github.com/arrakis-bot/arrakis/store/internal/shadowlayout"
 )
 
 // Check is the start-up probe: the bucket is reachable with these credentials, and the
@@ -20,7 +21,7 @@ func (s *Shadow) Check(ctx context.Context) error {
 	const op = "check shadow store"
 	// A listing rather than HeadBucket: its error has a body, so a missing bucket, an
 	// unknown key and a bad signature can be told apart; it also proves list permission.
-	_, err := s.client.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: &s.bucket, Prefix: aws.String(probePrefix), MaxKeys: aws.Int32(1)})
+	_, err := s.client.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: &s.bucket, Prefix: aws.String(layout.ProbePrefix), MaxKeys: aws.Int32(1)})
 	if err != nil {
 		err = s.fail(op, "", err)
 		if store.IsCode(err, store.CodeNotFound) && !isMissingBucket(err) {
@@ -32,7 +33,7 @@ func (s *Shadow) Check(ctx context.Context) error {
 	}
 	var nonce [12]byte
 	_, _ = rand.Read(nonce[:])
-	key := probePrefix + hex.EncodeToString(nonce[:])
+	key := layout.ProbePrefix + hex.EncodeToString(nonce[:])
 	body := []byte(`{"probe":"conditional write"}`)
 	if err := s.create(ctx, op, key, body); err != nil {
 		return err

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+
+	layout "github.com/arrakis-bot/arrakis/store/internal/shadowlayout"
 )
 
 // Communities lists the community ids under shadow-state/: one ListObjectsV2 with a "/"
@@ -15,17 +17,17 @@ import (
 // community id are left out.
 func (s *Shadow) Communities(ctx context.Context) ([]string, error) {
 	const op = "list communities"
-	in := &awss3.ListObjectsV2Input{Bucket: &s.bucket, Prefix: aws.String(rootPrefix), Delimiter: aws.String("/")}
+	in := &awss3.ListObjectsV2Input{Bucket: &s.bucket, Prefix: aws.String(layout.RootPrefix), Delimiter: aws.String("/")}
 	var ids []string
 	pages := awss3.NewListObjectsV2Paginator(s.client, in)
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return nil, s.fail(op, rootPrefix, err)
+			return nil, s.fail(op, layout.RootPrefix, err)
 		}
 		for _, p := range page.CommonPrefixes {
-			cid := strings.TrimSuffix(strings.TrimPrefix(aws.ToString(p.Prefix), rootPrefix), "/")
-			if checkCommunity(op, cid) == nil {
+			cid := strings.TrimSuffix(strings.TrimPrefix(aws.ToString(p.Prefix), layout.RootPrefix), "/")
+			if layout.CheckCommunity(op, cid) == nil {
 				ids = append(ids, cid)
 			}
 		}

@@ -3,41 +3,32 @@ package s3
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/arrakis-bot/arrakis/store"
+	layout "github.com/arrakis-bot/arrakis/store/internal/shadowlayout"
 )
 
 // RecordDeployment writes the deployment record of snapshot id, once.
 func (s *Shadow) RecordDeployment(ctx context.Context, cid, id string, d store.Deployment) error {
 	const op = "record deployment"
-	if err := checkCommunity(op, cid); err != nil {
+	v, err := layout.CheckDeployment(op, cid, id, &d)
+	if err != nil {
 		return err
 	}
-	v, ok := parseID(id)
-	if !ok {
-		return &store.Error{Code: store.CodeInvalid, Op: op, Err: fmt.Errorf("snapshot id %q is not like v00000042", id)}
-	}
-	if d.SnapshotID == "" {
-		d.SnapshotID = id
-	}
-	if d.SnapshotID != id {
-		return &store.Error{Code: store.CodeInvalid, Op: op, Err: fmt.Errorf("deployment names snapshot %s, not %s", d.SnapshotID, id)}
-	}
-	ok, err := s.exists(ctx, op, metadataKey(cid, v))
+	ok, err := s.exists(ctx, op, layout.MetadataKey(cid, v))
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return &store.Error{Code: store.CodeNotFound, Op: op, Key: metadataKey(cid, v), Err: fmt.Errorf("snapshot %s does not exist", id)}
+		return layout.UnknownSnapshot(op, cid, id, v)
 	}
 	raw, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("%s %s: encode: %w", op, id, err)
 	}
-	key := deploymentKey(cid, v)
+	key := layout.DeploymentKey(cid, v)
 	for try := 0; ; try++ {
 		err = s.create(ctx, op, key, raw)
 		// 409: another record for this snapshot is being written right now. Wait for it
@@ -50,7 +41,7 @@ func (s *Shadow) RecordDeployment(ctx context.Context, cid, id string, d store.D
 		}
 	}
 	if store.IsCode(err, store.CodeAlreadyExists) {
-		return &store.Error{Code: store.CodeAlreadyExists, Op: op, Key: key, Err: errors.New("this snapshot already has a deployment record")}
+		return layout.AlreadyDeployed(op, cid, v)
 	}
 	return err
 }

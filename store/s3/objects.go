@@ -16,6 +16,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/arrakis-bot/arrakis/store"
+	layout "github.com/arrakis-bot/arrakis/store/internal/shadowlayout"
 )
 
 // maxObjectSize bounds what a read accepts; shadow objects are a few KiB.
@@ -91,7 +92,7 @@ func (s *Shadow) listVersions(ctx context.Context, op, prefix, startAfter string
 			return nil, s.fail(op, prefix, err)
 		}
 		for _, o := range page.Contents {
-			if v, ok := versionOfKey(prefix, aws.ToString(o.Key)); ok {
+			if v, ok := layout.VersionOfKey(prefix, aws.ToString(o.Key)); ok {
 				versions = append(versions, v)
 			}
 		}

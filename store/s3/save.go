@@ -3,42 +3,32 @@ package s3
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
 
 	"github.com/arrakis-bot/arrakis/store"
+	layout "github.com/arrakis-bot/arrakis/store/internal/shadowlayout"
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
-const (
-	// maxClaims bounds how often Save retries after losing a version to another writer.
-	maxClaims = 100
-	// probeLimit is how many HEADs advance the latest.json hint before a listing is cheaper.
-	probeLimit = 4
-)
+// probeLimit is how many HEADs advance the latest.json hint before a listing is cheaper.
+const probeLimit = 4
 
 // Save stores m as the next version of meta.CommunityID.
 func (s *Shadow) Save(ctx context.Context, m *wizard.Manifest, meta store.SnapshotMeta) (store.SnapshotMeta, error) {
 	const op = "save snapshot"
 	cid := meta.CommunityID
-	if err := checkCommunity(op, cid); err != nil {
+	if err := layout.CheckSave(op, m, meta); err != nil {
 		return store.SnapshotMeta{}, err
 	}
-	if m == nil {
-		return store.SnapshotMeta{}, &store.Error{Code: store.CodeInvalid, Op: op, Err: errors.New("no manifest")}
-	}
-	if !validReason(meta.Reason) {
-		return store.SnapshotMeta{}, &store.Error{Code: store.CodeInvalid, Op: op, Err: fmt.Errorf("unknown snapshot reason %q", meta.Reason)}
-	}
-	body, sum, err := manifestBody(m)
+	body, sum, err := layout.ManifestBody(m)
 	if err != nil {
 		return store.SnapshotMeta{}, fmt.Errorf("%s: %w", op, err)
 	}
 	// The body goes first, so committed metadata never points at a missing manifest. Same
 	// content, same key: rewriting it is harmless and repairs a damaged copy.
-	mkey := manifestKey(cid, sum)
+	mkey := layout.ManifestKey(cid, sum)
 	if err := s.put(ctx, op, mkey, body); err != nil {
 		return store.SnapshotMeta{}, err
 	}
@@ -50,27 +40,17 @@ func (s *Shadow) Save(ctx context.Context, m *wizard.Manifest, meta store.Snapsh
 		meta.GuildID = cid
 	}
 	meta.ManifestKey, meta.ManifestSHA256 = mkey, sum
-	for claim := 0; claim < maxClaims; claim++ {
+	for range layout.MaxClaims {
 		n := newest + 1
-		meta.Version, meta.ID, meta.PreviousID = n, store.SnapshotID(n), ""
-		if n > 1 {
-			meta.PreviousID = store.SnapshotID(n - 1)
-		}
-		if meta.Reason == "" {
-			meta.Reason = store.ReasonUpdate
-			if n == 1 {
-				meta.Reason = store.ReasonInitial
-			}
-		}
-		meta.CreatedAt = time.Now().UTC()
-		raw, err := json.Marshal(meta)
+		claim := layout.Claim(meta, n, time.Now())
+		raw, err := json.Marshal(claim)
 		if err != nil {
 			return store.SnapshotMeta{}, fmt.Errorf("%s v%d: encode metadata: %w", op, n, err)
 		}
-		err = s.create(ctx, op, metadataKey(cid, n), raw)
+		err = s.create(ctx, op, layout.MetadataKey(cid, n), raw)
 		if err == nil {
 			s.writeHint(ctx, cid, n)
-			return meta, nil
+			return claim, nil
 		}
 		switch store.ErrorCode(err) {
 		case store.CodeAlreadyExists:
@@ -87,17 +67,16 @@ func (s *Shadow) Save(ctx context.Context, m *wizard.Manifest, meta store.Snapsh
 			return store.SnapshotMeta{}, fmt.Errorf("%s: %w", op, err)
 		}
 	}
-	return store.SnapshotMeta{}, &store.Error{Code: store.CodeConflict, Op: op, Key: metadataPrefix(cid),
-		Err: fmt.Errorf("lost the race for a version %d times in a row", maxClaims)}
+	return store.SnapshotMeta{}, layout.LostRace(op, cid)
 }
 
 // writeHint points latest.json at version n. It is only a hint that saves a listing, so a
 // failure is not the caller's problem, and a slower writer moving it back is harmless:
 // readers always probe forward from it.
 func (s *Shadow) writeHint(ctx context.Context, cid string, n int) {
-	raw, err := json.Marshal(latestHint{ID: store.SnapshotID(n), Version: n})
+	raw, err := json.Marshal(layout.LatestHint{ID: store.SnapshotID(n), Version: n})
 	if err == nil {
-		_ = s.put(ctx, "update latest", latestKey(cid), raw)
+		_ = s.put(ctx, "update latest", layout.LatestKey(cid), raw)
 	}
 }
 
@@ -106,12 +85,12 @@ func (s *Shadow) writeHint(ctx context.Context, cid string, n int) {
 // stale, missing or damaged.
 func (s *Shadow) newestVersion(ctx context.Context, cid string) (int, error) {
 	const op = "find newest snapshot"
-	raw, err := s.get(ctx, op, latestKey(cid))
+	raw, err := s.get(ctx, op, layout.LatestKey(cid))
 	switch {
 	case err == nil:
-		var h latestHint
+		var h layout.LatestHint
 		if json.Unmarshal(raw, &h) == nil && h.Version > 0 && h.ID == store.SnapshotID(h.Version) {
-			ok, err := s.exists(ctx, op, metadataKey(cid, h.Version))
+			ok, err := s.exists(ctx, op, layout.MetadataKey(cid, h.Version))
 			if err != nil {
 				return 0, err
 			}
@@ -129,7 +108,7 @@ func (s *Shadow) newestVersion(ctx context.Context, cid string) (int, error) {
 // advance returns the newest version at or after from, which is known to exist (or is 0).
 func (s *Shadow) advance(ctx context.Context, cid string, from int) (int, error) {
 	for range probeLimit {
-		ok, err := s.exists(ctx, "find newest snapshot", metadataKey(cid, from+1))
+		ok, err := s.exists(ctx, "find newest snapshot", layout.MetadataKey(cid, from+1))
 		if err != nil {
 			return 0, err
 		}
@@ -145,9 +124,9 @@ func (s *Shadow) advance(ctx context.Context, cid string, from int) (int, error)
 func (s *Shadow) listNewest(ctx context.Context, cid string, from int) (int, error) {
 	after := ""
 	if from > 0 {
-		after = metadataKey(cid, from)
+		after = layout.MetadataKey(cid, from)
 	}
-	versions, err := s.listVersions(ctx, "find newest snapshot", metadataPrefix(cid), after)
+	versions, err := s.listVersions(ctx, "find newest snapshot", layout.MetadataPrefix(cid), after)
 	if err != nil {
 		return 0, err
 	}
@@ -166,13 +145,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// validReason accepts the known reasons and empty (Save then picks initial or update).
-func validReason(r store.Reason) bool {
-	switch r {
-	case "", store.ReasonInitial, store.ReasonUpdate, store.ReasonRollback, store.ReasonReconcile, store.ReasonAccept, store.ReasonManual:
-		return true
-	}
-	return false
 }
