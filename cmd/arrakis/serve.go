@@ -211,7 +211,7 @@ func newHTTPServer(cfg *config.Config, b *bot.Bot, st *stores, reg *prometheus.R
 	return &http.Server{
 		Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
 		WriteTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 16 << 10,
-		ErrorLog: zap.NewStdLog(log.Named("http")),
+		ErrorLog: httpErrorLog(log.Named("http")),
 	}, nil
 }
 
