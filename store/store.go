@@ -54,6 +54,19 @@ type Sessions interface {
 	// With CodeNotOwner and CodeIPMismatch the session is returned too, so that the bot can
 	// say who owns it and since when.
 	Validate(ctx context.Context, id, guildID, userID, ip string) (*wizard.Session, error)
+	// ValidateOnce is MarkOnce and Validate together, for a click on a wizard message: it
+	// records interactionID for markTTL in guildID's keyspace and, in the same round trip
+	// (Redis: one pipeline in the guild's Cluster slot), reads session id for use as
+	// Validate does. first = false means the interaction id was already recorded (a repeated
+	// delivery): the session is nil, err is nil, and the caller must do nothing else. With
+	// first = true the results are Validate's, typed errors included. The mark is recorded
+	// whatever the session check finds (not found, expired, wrong guild, not the owner), so a
+	// repeat of a refused click is also answered once; it is not recorded when the call
+	// fails with CodeInvalid (no interaction id, guildID not a Discord id, markTTL under
+	// 1ms) or CodeUnavailable (then nobody can tell whether it was). On Redis the session's
+	// TTL slides on a repeat too (the read was sent with the mark); nothing else changes.
+	// The marks are the store's own, apart from Coordination.MarkOnce's.
+	ValidateOnce(ctx context.Context, id, guildID, userID, ip, interactionID string, markTTL time.Duration) (s *wizard.Session, first bool, err error)
 	Stats(ctx context.Context) (SessionStats, error)
 	Close() error
 }

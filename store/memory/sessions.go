@@ -33,6 +33,7 @@ type Sessions struct {
 
 	mu        sync.Mutex
 	byGuild   map[string]*sessionEntry
+	marks     map[string]time.Time // ValidateOnce's marks: "<guildID>:<interactionID>" → expiry
 	nextSweep time.Time
 	created   int64
 	completed int64
@@ -56,7 +57,7 @@ func NewSessions(o Options) *Sessions {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Sessions{ttl: o.TTL, now: o.Now, byGuild: map[string]*sessionEntry{}}
+	return &Sessions{ttl: o.TTL, now: o.Now, byGuild: map[string]*sessionEntry{}, marks: map[string]time.Time{}}
 }
 
 func (m *Sessions) clock() time.Time { return m.now().UTC().Round(0) }
@@ -71,8 +72,8 @@ func (m *Sessions) lookup(guildID string, now time.Time) *sessionEntry {
 	return e
 }
 
-// sweep drops expired sessions now and then, so an idle guild's session does not stay in
-// memory for ever. Callers hold mu.
+// sweep drops expired sessions and marks now and then, so an idle guild's session does not
+// stay in memory for ever. Callers hold mu.
 func (m *Sessions) sweep(now time.Time) {
 	if now.Before(m.nextSweep) {
 		return
@@ -81,6 +82,11 @@ func (m *Sessions) sweep(now time.Time) {
 	for g, e := range m.byGuild {
 		if !now.Before(e.expires) {
 			delete(m.byGuild, g)
+		}
+	}
+	for k, exp := range m.marks {
+		if !now.Before(exp) {
+			delete(m.marks, k)
 		}
 	}
 }
@@ -335,6 +341,7 @@ func (m *Sessions) Close() error {
 	defer m.mu.Unlock()
 	m.closed = true
 	m.byGuild = map[string]*sessionEntry{}
+	m.marks = map[string]time.Time{}
 	return nil
 }
 

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // BindIP implements store.Sessions.
@@ -50,6 +52,53 @@ func (s *Sessions) Validate(ctx context.Context, id, guildID, userID, ip string)
 		return nil, err
 	}
 	return sess, checkUse(op, key, sess, userID, ip)
+}
+
+// ValidateOnce implements store.Sessions: SET NX PX of the interaction's mark and GETEX of the
+// session in one pipeline. Both keys carry the guild's hash tag, so on a Cluster the pipeline
+// goes to one node: one round trip. When the session id is not the guild's (or does not
+// parse), only the mark is sent and the session is never read.
+func (s *Sessions) ValidateOnce(ctx context.Context, id, guildID, userID, ip, interactionID string, markTTL time.Duration) (*wizard.Session, bool, error) {
+	const op = "validate session once"
+	if err := s.open(op); err != nil {
+		return nil, false, err
+	}
+	if interactionID == "" || !isSnowflake(guildID) || markTTL < time.Millisecond {
+		return nil, false, invalid(op, fmt.Errorf("mark of interaction %q in guild %q for %v: needs an interaction id, a guild id and a TTL of at least 1ms", interactionID, guildID, markTTL))
+	}
+	mark := interactionMarkKey(guildID, interactionID)
+	key, idGuild, ok := sessionKeyOfID(id)
+	read := ok && idGuild == guildID
+	var set *goredis.BoolCmd
+	var get *goredis.StringCmd
+	// Pipelined's own error is the first failed command's, goredis.Nil included: each
+	// command's result is looked at instead.
+	_, _ = s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		set = p.SetNX(ctx, mark, "1", markTTL)
+		if read {
+			get = p.GetEx(ctx, key, s.ttl)
+		}
+		return nil
+	})
+	first, err := set.Result()
+	if err != nil {
+		return nil, false, wrap(op, mark, err)
+	}
+	if !first {
+		return nil, false, nil
+	}
+	switch {
+	case !ok:
+		return nil, true, notFound(op, "", fmt.Errorf("%q is not a session id", id))
+	case !read:
+		return nil, true, &store.Error{Code: store.CodeWrongGuild, Op: op, Key: key, Err: errors.New("the session belongs to another guild")}
+	}
+	raw, err := get.Result()
+	sess, err := sessionOfReply(op, key, id, raw, err)
+	if err != nil {
+		return nil, true, err
+	}
+	return sess, true, checkUse(op, key, sess, userID, ip)
 }
 
 // checkUse is Validate's owner and address check.

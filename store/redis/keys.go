@@ -15,11 +15,14 @@ import (
 //	arrakis:stats:cancelled               sessions cancelled    (counter, no TTL, best effort)
 //	arrakis:lease:{<tag>}:<name>          a lease: value = the holder's random token, PX = lease TTL
 //	arrakis:once:{<tag>}:<key>            a MarkOnce mark, PX = its TTL
+//	arrakis:once:{<guildID>}:interaction:<id>  a ValidateOnce mark of an interaction id, PX = its TTL
 //	arrakis:deploy:{<guildID>}:progress   a guild's deploy progress (JSON), TTL store.ProgressTTL
 //
 // <tag> is the first ":"-separated part of a lease name or mark key that looks like a Discord
 // id (for "deploy:<guildID>" that is the guild id), or the whole name when none does. Every
-// operation touches exactly one key, so the tags are about locality, not correctness.
+// operation but ValidateOnce touches exactly one key, so the tags are about locality, not
+// correctness; ValidateOnce's mark and session share the guild's tag, so that on a Cluster the
+// two commands go to one node in one pipeline.
 const (
 	keyPrefix        = "arrakis:"
 	sessionKeyPrefix = keyPrefix + "wizard:"
@@ -62,6 +65,11 @@ func guildOfSessionKey(key string) string {
 
 func leaseKey(name string) string { return keyPrefix + "lease:{" + hashTag(name) + "}:" + name }
 func onceKey(key string) string   { return keyPrefix + "once:{" + hashTag(key) + "}:" + key }
+
+// interactionMarkKey is ValidateOnce's mark: in the guild's slot, beside its session.
+func interactionMarkKey(guildID, interactionID string) string {
+	return keyPrefix + "once:{" + guildID + "}:interaction:" + interactionID
+}
 func progressKey(guildID string) string {
 	return keyPrefix + "deploy:{" + guildID + "}:progress"
 }

@@ -146,6 +146,7 @@ func testRoundTrips(t *testing.T, c goredis.UniversalClient, h, nodes *roundTrip
 	}
 
 	var sess *wizard.Session
+	var iid string // ValidateOnce's interaction id, delivered twice
 	steps := []struct {
 		name         string
 		run          func() error
@@ -155,6 +156,15 @@ func testRoundTrips(t *testing.T, c goredis.UniversalClient, h, nodes *roundTrip
 		{"Get", func() error { var err error; sess, err = s.Get(ctx, sess.ID); return err }, 0},
 		{"GetByGuild", func() error { _, err := s.GetByGuild(ctx, guild); return err }, 0},
 		{"Validate", func() error { _, err := s.Validate(ctx, sess.ID, guild, "1001", ""); return err }, 0},
+		// The mark and the read, in one pipeline to the guild's node.
+		{"ValidateOnce", func() error {
+			iid = testenv.GuildID(t)
+			return validateOnceFirst(ctx, s, sess.ID, guild, guild, iid)
+		}, 0},
+		{"ValidateOnce(repeat)", func() error { return validateOnceRepeat(ctx, s, sess.ID, guild, iid) }, 0},
+		{"ValidateOnce(wrong guild)", func() error {
+			return validateOnceFirst(ctx, s, sess.ID, testenv.GuildID(t), "", testenv.GuildID(t))
+		}, 0},
 		{"Update", func() error { var err error; sess, err = s.Update(ctx, withData(sess)); return err }, 0},
 		{"Transition", func() error {
 			var err error
@@ -171,6 +181,11 @@ func testRoundTrips(t *testing.T, c goredis.UniversalClient, h, nodes *roundTrip
 		{"ExistsForGuild", func() error { _, err := s.ExistsForGuild(ctx, guild); return err }, 0},
 		{"Delete", func() error { return s.Delete(ctx, sess.ID, store.EndCompleted) }, 1},
 	}
+	// What some operations must send, as roundTripHook writes it down.
+	markAndRead := func() string {
+		return "pipeline[SET arrakis:once:{" + guild + "}:interaction:" + iid + "; GETEX " + SessionKey(guild) + "]"
+	}
+	wantSent := map[string]func() string{"ValidateOnce": markAndRead, "ValidateOnce(repeat)": markAndRead}
 	for _, st := range steps {
 		if err := st.run(); err != nil {
 			t.Fatalf("%s: %v", st.name, err)
@@ -182,6 +197,9 @@ func testRoundTrips(t *testing.T, c goredis.UniversalClient, h, nodes *roundTrip
 		}
 		if len(counters) != st.wantCounters {
 			t.Errorf("%s: %d background counter pipelines, want %d: %q", st.name, len(counters), st.wantCounters, counters)
+		}
+		if want, ok := wantSent[st.name]; ok && (len(critical) != 1 || critical[0] != want()) {
+			t.Errorf("%s: sent %q, want %q", st.name, critical, want())
 		}
 		t.Logf("%-14s caller: %q; background: %q", st.name, critical, counters)
 		if nodes != nil {
@@ -253,6 +271,33 @@ func TestPreload(t *testing.T) {
 			t.Errorf("after Preload: %v (%d masters checked, want 3)", err, masters.Load())
 		}
 	})
+}
+
+// validateOnceFirst is a first delivery of interaction iid; wantGuild says whether the session
+// should come back ("" when a refusal is expected, with the wrong guild).
+func validateOnceFirst(ctx context.Context, s *Sessions, id, guild, wantGuild, iid string) error {
+	sess, first, err := s.ValidateOnce(ctx, id, guild, "1001", "", iid, time.Minute)
+	switch {
+	case !first:
+		return fmt.Errorf("first delivery of %s answered as a repeat (err %v)", iid, err)
+	case wantGuild == "" && !store.IsCode(err, store.CodeWrongGuild):
+		return fmt.Errorf("from another guild: err %v, want wrong_guild", err)
+	case wantGuild == "":
+		return nil
+	case err != nil:
+		return err
+	case sess == nil || sess.GuildID != wantGuild:
+		return fmt.Errorf("session %+v, want guild %s's", sess, wantGuild)
+	}
+	return nil
+}
+
+func validateOnceRepeat(ctx context.Context, s *Sessions, id, guild, iid string) error {
+	sess, first, err := s.ValidateOnce(ctx, id, guild, "1001", "", iid, time.Minute)
+	if first || err != nil || sess != nil {
+		return fmt.Errorf("repeat of %s: first %v, err %v, session %v; want a repeat", iid, first, err, sess)
+	}
+	return nil
 }
 
 func withData(s *wizard.Session) *wizard.Session {

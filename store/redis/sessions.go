@@ -3,8 +3,9 @@
 // Sentinel or a Cluster all work. See keys.go for the key layout and codec.go for how a
 // session is stored.
 //
-// Round trips per operation (after warm-up): Create, Get, GetByGuild, Validate, Update,
-// Transition, TakeOver, BindIP, Delete, Refresh and ExistsForGuild are one each. The
+// Round trips per operation (after warm-up): Create, Get, GetByGuild, Validate,
+// ValidateOnce, Update, Transition, TakeOver, BindIP, Delete, Refresh and ExistsForGuild are
+// one each (ValidateOnce pipelines its mark with the read, in the guild's Cluster slot). The
 // created / completed / cancelled counters are sent afterwards by a background goroutine
 // (counters.go): they live in other Cluster slots and are best effort.
 //
@@ -152,6 +153,12 @@ func (s *Sessions) GetByGuild(ctx context.Context, guildID string) (*wizard.Sess
 // getByKey reads the session under key; when id is not empty it must be that session.
 func (s *Sessions) getByKey(ctx context.Context, op, key, id string) (*wizard.Session, error) {
 	raw, err := s.c.GetEx(ctx, key, s.ttl).Result()
+	return sessionOfReply(op, key, id, raw, err)
+}
+
+// sessionOfReply turns the reply to a GETEX of key into the session; when id is not empty
+// it must be that session.
+func sessionOfReply(op, key, id, raw string, err error) (*wizard.Session, error) {
 	if errors.Is(err, goredis.Nil) {
 		if id == "" {
 			return nil, notFound(op, key, errors.New("the guild has no wizard session"))

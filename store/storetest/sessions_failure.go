@@ -48,6 +48,11 @@ func testSessionsCorrupt(t *testing.T, ctx context.Context, newStore NewSessions
 			wantCorrupt("Create over it", err)
 			_, err = s.Validate(ctx, id, guild, "1001", "")
 			wantCorrupt("Validate", err)
+			_, first, err := s.ValidateOnce(ctx, id, guild, "1001", "", testenv.GuildID(t), time.Minute)
+			wantCorrupt("ValidateOnce", err)
+			if !first {
+				t.Errorf("ValidateOnce of a corrupt session answered as a repeat")
+			}
 			_, err = s.Update(ctx, &wizard.Session{ID: id, GuildID: guild, Version: 1})
 			wantCorrupt("Update", err)
 			_, err = s.Transition(ctx, id, 1, wizard.StateChainSelect)
@@ -90,6 +95,10 @@ func testSessionsUnavailable(t *testing.T, ctx context.Context, _ NewSessionsFun
 		{"ExistsForGuild", func() error { _, err := s.ExistsForGuild(ctx, guild); return err }},
 		{"BindIP", func() error { _, err := s.BindIP(ctx, id, "192.0.2.1"); return err }},
 		{"Validate", func() error { _, err := s.Validate(ctx, id, guild, "1001", ""); return err }},
+		{"ValidateOnce", func() error {
+			_, _, err := s.ValidateOnce(ctx, id, guild, "1001", "", testenv.GuildID(t), time.Minute)
+			return err
+		}},
 		{"Stats", func() error { _, err := s.Stats(ctx); return err }},
 	}
 	for _, c := range calls {
@@ -129,6 +138,8 @@ func testSessionsClose(t *testing.T, ctx context.Context, newStore NewSessionsFu
 	sessWantCode(t, "Get after Close", err, store.CodeUnavailable)
 	_, err = s.Transition(ctx, sess.ID, sess.Version, wizard.StateChainSelect)
 	sessWantCode(t, "Transition after Close", err, store.CodeUnavailable)
+	_, _, err = s.ValidateOnce(ctx, sess.ID, guild, sess.OwnerID, "", testenv.GuildID(t), time.Minute)
+	sessWantCode(t, "ValidateOnce after Close", err, store.CodeUnavailable)
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
