@@ -113,8 +113,9 @@ type E2E struct {
 
 // e2eOptions vary the wiring.
 type e2eOptions struct {
-	sessions store.Sessions // default: Redis (testenv.Redis)
-	shadow   store.Shadow   // default: a fresh directory
+	sessions store.Sessions     // default: Redis (testenv.Redis)
+	coord    store.Coordination // default: Redis (testenv.Redis)
+	shadow   store.Shadow       // default: a fresh directory
 	metrics  *metrics.Metrics
 	log      *zap.Logger // default: zaptest's, into the test log
 }
@@ -148,13 +149,15 @@ func newE2E(t *testing.T, mk func(*E2E) transport, opts ...func(*e2eOptions)) *E
 }
 
 func (e *E2E) wireStores(o e2eOptions) {
-	e.Sessions, e.Shadow = o.sessions, o.shadow
+	e.Sessions, e.Coord, e.Shadow = o.sessions, o.coord, o.shadow
 	if e.Sessions == nil || e.Coord == nil {
 		rc := testenv.Redis(e.t)
 		if e.Sessions == nil {
 			e.Sessions = redis.NewSessions(rc, redis.Options{})
 		}
-		e.Coord = redis.NewCoordination(rc)
+		if e.Coord == nil {
+			e.Coord = redis.NewCoordination(rc)
+		}
 	}
 	if e.Shadow == nil {
 		sh, err := dir.NewShadow(e.t.TempDir())

@@ -119,7 +119,9 @@ func writeJSON(w http.ResponseWriter, v any, log *zap.Logger) {
 }
 
 // Deliver handles an interaction once: a repeated id (or a store that cannot say) is not
-// handled again. first is false for a repeat.
+// handled again. first is false for a repeat. The mark of a click on a wizard message is
+// recorded with its session read (Sessions.ValidateOnce); any other interaction's with
+// Coordination.MarkOnce first.
 func (b *Bot) Deliver(ctx context.Context, i *discordgo.Interaction) (r Reply, first bool) {
 	return b.deliver(ctx, i, "other")
 }
@@ -132,7 +134,11 @@ func (b *Bot) deliver(ctx context.Context, i *discordgo.Interaction, transport s
 		b.logInteraction(i, transport, "ping", b.now().Sub(start))
 		return r, true
 	}
-	if b.d.Coordination != nil && i.ID != "" {
+	var mark *onceMark
+	if b.d.Coordination != nil && i.ID != "" && wizardClick(i) {
+		// A click on a wizard message: its mark is recorded with the session read.
+		mark = &onceMark{interactionID: i.ID}
+	} else if b.d.Coordination != nil && i.ID != "" {
 		first, err := b.d.Coordination.MarkOnce(ctx, "interaction:"+i.ID, seenTTL)
 		if err != nil {
 			// Without the mark we cannot tell a repeat; answer without acting.
@@ -146,8 +152,27 @@ func (b *Bot) deliver(ctx context.Context, i *discordgo.Interaction, transport s
 			return Reply{}, false
 		}
 	}
+	r = b.handle(ctx, i, mark)
+	if mark != nil && mark.outcome != "" {
+		if mark.outcome == "duplicate" {
+			b.countInteraction(transport, mark.outcome)
+			r = Reply{}
+		}
+		b.logInteraction(i, transport, mark.outcome, b.now().Sub(start))
+		return r, mark.outcome != "duplicate"
+	}
 	b.countInteraction(transport, "handled")
-	r = b.Handle(ctx, i)
 	b.logInteraction(i, transport, "handled", b.now().Sub(start))
 	return r, true
+}
+
+// onceMark is the replay guard of a click on a wizard message (see wizardClick), still to
+// be recorded: checkSession records it with the session read in one store call
+// (Sessions.ValidateOnce), which on Redis is one round trip instead of two.
+type onceMark struct {
+	interactionID string
+	// outcome is set when the interaction must not count as handled: "duplicate" (the id
+	// was seen before: no effect, no answer) or "store_unavailable" (the mark could not be
+	// recorded: answered with a sentence, nothing done).
+	outcome string
 }

@@ -16,7 +16,13 @@ import (
 // Handle turns one interaction into its reply. It never panics: a panic becomes an
 // internal-error sentence for the admin and a stack trace for the operator. Both transports
 // call it; neither adds behaviour of its own beyond delivery.
-func (b *Bot) Handle(ctx context.Context, i *discordgo.Interaction) (r Reply) {
+func (b *Bot) Handle(ctx context.Context, i *discordgo.Interaction) Reply {
+	return b.handle(ctx, i, nil)
+}
+
+// handle is Handle for a delivery whose replay guard is still to be recorded with the
+// session read (mark; nil when there is none to record). Only a wizardClick has one.
+func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, mark *onceMark) (r Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			id := newErrorID()
@@ -40,11 +46,30 @@ func (b *Bot) Handle(ctx context.Context, i *discordgo.Interaction) (r Reply) {
 	case discordgo.InteractionApplicationCommand:
 		return b.command(ctx, i)
 	case discordgo.InteractionMessageComponent:
-		return b.component(ctx, i)
+		return b.component(ctx, i, mark)
 	case discordgo.InteractionModalSubmit:
-		return b.modalSubmit(ctx, i)
+		return b.modalSubmit(ctx, i, mark)
 	}
 	return say(msgUnknown)
+}
+
+// wizardClick reports whether handle will check i against its session in checkSession — an
+// admin's click (not an ownership control) or modal submit on a wizard message in a guild —
+// so that its replay guard can be recorded with the session read. It follows handle's
+// routing; anything else is guarded on its own before it is handled.
+func wizardClick(i *discordgo.Interaction) bool {
+	if i.GuildID == "" || i.Member == nil || !isAdmin(i.Member) {
+		return false
+	}
+	switch d := i.Data.(type) {
+	case discordgo.MessageComponentInteractionData:
+		id, err := parseCustomID(d.CustomID)
+		return i.Type == discordgo.InteractionMessageComponent && err == nil && id.Step != 0
+	case discordgo.ModalSubmitInteractionData:
+		_, err := parseCustomID(d.CustomID)
+		return i.Type == discordgo.InteractionModalSubmit && err == nil
+	}
+	return false
 }
 
 // command routes a slash command by name.
@@ -69,7 +94,7 @@ type click struct {
 }
 
 // component routes a button or select-menu click.
-func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) Reply {
+func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, mark *onceMark) Reply {
 	data := i.MessageComponentData()
 	id, err := parseCustomID(data.CustomID)
 	if err != nil {
@@ -81,7 +106,7 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) Reply {
 	if id.Step == 0 {
 		return b.ownershipAction(ctx, i, id)
 	}
-	s, refusal := b.checkSession(ctx, i, id)
+	s, refusal := b.checkSession(ctx, i, id, mark)
 	if refusal != nil {
 		return *refusal
 	}
@@ -93,13 +118,13 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) Reply {
 
 // modalSubmit routes a modal's submit. A modal carries the version it was opened at, but
 // the admin's typing is worth keeping: only the step must still match.
-func (b *Bot) modalSubmit(ctx context.Context, i *discordgo.Interaction) Reply {
+func (b *Bot) modalSubmit(ctx context.Context, i *discordgo.Interaction, mark *onceMark) Reply {
 	data := i.ModalSubmitData()
 	id, err := parseCustomID(data.CustomID)
 	if err != nil {
 		return say(msgUnknown)
 	}
-	s, refusal := b.checkSession(ctx, i, id)
+	s, refusal := b.checkSession(ctx, i, id, mark)
 	if refusal != nil {
 		return *refusal
 	}
@@ -125,16 +150,37 @@ func (b *Bot) act(ctx context.Context, c *click) Reply {
 }
 
 // checkSession reads the session for use and refuses a stale, foreign, expired or
-// non-owner click with a plain sentence.
-func (b *Bot) checkSession(ctx context.Context, i *discordgo.Interaction, id customID) (*wizard.Session, *Reply) {
+// non-owner click with a plain sentence. With a mark it records the interaction id in the
+// same store call; a repeated delivery then gets an empty refusal and mark.outcome says so.
+func (b *Bot) checkSession(ctx context.Context, i *discordgo.Interaction, id customID, mark *onceMark) (*wizard.Session, *Reply) {
 	user, _ := userOf(i)
-	s, err := b.d.Sessions.Validate(ctx, id.SessionID, i.GuildID, user, "")
+	var s *wizard.Session
+	var err error
+	if mark != nil {
+		var first bool
+		s, first, err = b.d.Sessions.ValidateOnce(ctx, id.SessionID, i.GuildID, user, "", mark.interactionID, seenTTL)
+		if !first {
+			if err == nil {
+				mark.outcome = "duplicate"
+				return nil, &Reply{}
+			}
+			// Without the mark a repeat cannot be told: answer without acting.
+			mark.outcome = "store_unavailable"
+			r := say(b.sentenceFor(err, "", interactionFields(i)...))
+			return nil, &r
+		}
+	} else {
+		s, err = b.d.Sessions.Validate(ctx, id.SessionID, i.GuildID, user, "")
+	}
 	if err == nil {
 		return s, nil
 	}
 	owner := ""
 	if store.IsCode(err, store.CodeNotOwner) {
-		if cur, gerr := b.d.Sessions.Get(ctx, id.SessionID); gerr == nil {
+		// The session comes back with not_owner; read it again only if it did not.
+		if s != nil {
+			owner = s.OwnerID
+		} else if cur, gerr := b.d.Sessions.Get(ctx, id.SessionID); gerr == nil {
 			owner = cur.OwnerID
 		}
 	}
