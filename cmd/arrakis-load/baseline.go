@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,9 +15,11 @@ import (
 
 // The baseline is what the same Redis can do for a click's worth of round trips with no
 // bot in between: C workers on one bare go-redis client, each repeating "one group" — the
-// commands one click was measured to send (the mix from INFO commandstats), one round trip
-// each, in order — as fast as it can. clicks/s ÷ groups/s says how much of Redis's pace
-// the bot keeps (HTTP, JSON, signature checks, rendering).
+// commands one click was measured to send (the mix MONITOR saw), one round trip each, in
+// order, except that when the probe counted fewer round trips than commands the mark and
+// the session read (set, getex) go in one pipeline, as the bot sends them — as fast as it
+// can. clicks/s ÷ groups/s says how much of Redis's pace the bot keeps (HTTP, JSON,
+// signature checks, rendering).
 
 // casScript stands in for the session compare-and-swap: read the value, write a new one.
 var casScript = goredis.NewScript(`local v = redis.call('GET', KEYS[1])
@@ -26,7 +29,47 @@ return v and #v or 0`)
 type baselineResult struct {
 	Groups  int64
 	Elapsed time.Duration
-	Mix     []string
+	Steps   [][]string // one round trip each: a command, or a pipeline of several
+}
+
+// describe writes the group as "pipeline(set,getex)+evalsha".
+func (b baselineResult) describe() string {
+	parts := make([]string, len(b.Steps))
+	for i, st := range b.Steps {
+		parts[i] = st[0]
+		if len(st) > 1 {
+			parts[i] = "pipeline(" + strings.Join(st, ",") + ")"
+		}
+	}
+	return strings.Join(parts, "+")
+}
+
+func (b baselineResult) roundTrips() int { return len(b.Steps) }
+
+// baselineSteps turns a click's commands into its round trips; with pipelined, one set and
+// one getex share the first.
+func baselineSteps(mix []string, pipelined bool) [][]string {
+	var steps [][]string
+	rest := mix
+	if pipelined && slices.Contains(mix, "set") && slices.Contains(mix, "getex") {
+		steps = append(steps, []string{"set", "getex"})
+		rest = nil
+		set, getex := false, false
+		for _, c := range mix {
+			switch {
+			case c == "set" && !set:
+				set = true
+			case c == "getex" && !getex:
+				getex = true
+			default:
+				rest = append(rest, c)
+			}
+		}
+	}
+	for _, c := range rest {
+		steps = append(steps, []string{c})
+	}
+	return steps
 }
 
 func (b baselineResult) Rate() float64 {
@@ -36,8 +79,10 @@ func (b baselineResult) Rate() float64 {
 	return float64(b.Groups) / b.Elapsed.Seconds()
 }
 
-// runBaseline runs workers × groups of mix for d. payload is the size of a stored session.
-func runBaseline(ctx context.Context, addr string, workers int, mix []string, payload int, d time.Duration) (baselineResult, error) {
+// runBaseline runs workers × groups of mix for d (see baselineSteps for pipelined). payload
+// is the size of a stored session.
+func runBaseline(ctx context.Context, addr string, workers int, mix []string, pipelined bool, payload int, d time.Duration) (baselineResult, error) {
+	steps := baselineSteps(mix, pipelined)
 	if len(mix) == 0 {
 		return baselineResult{}, fmt.Errorf("baseline: no Redis commands per click were measured")
 	}
@@ -62,9 +107,9 @@ func runBaseline(ctx context.Context, addr string, workers int, mix []string, pa
 			defer wg.Done()
 			key := baselineKey(run, w)
 			for n := 0; time.Now().Before(stop) && ctx.Err() == nil; n++ {
-				for _, cmd := range mix {
-					if err := baselineCommand(ctx, c, cmd, key, value, w, n); err != nil {
-						once.Do(func() { firstErr = fmt.Errorf("baseline %s: %w", cmd, err) })
+				for _, st := range steps {
+					if err := baselineStep(ctx, c, st, key, value, w, n); err != nil {
+						once.Do(func() { firstErr = fmt.Errorf("baseline %s: %w", strings.Join(st, ","), err) })
 						return
 					}
 				}
@@ -73,7 +118,7 @@ func runBaseline(ctx context.Context, addr string, workers int, mix []string, pa
 		}()
 	}
 	wg.Wait()
-	res := baselineResult{Groups: groups.Load(), Elapsed: time.Since(start), Mix: mix}
+	res := baselineResult{Groups: groups.Load(), Elapsed: time.Since(start), Steps: steps}
 	for w := range workers {
 		c.Del(ctx, baselineKey(run, w))
 	}
@@ -84,25 +129,44 @@ func baselineKey(run string, w int) string {
 	return "arrakis-load:baseline:{" + run + "-" + strconv.Itoa(w) + "}"
 }
 
-// baselineCommand sends one round trip standing in for cmd.
-func baselineCommand(ctx context.Context, c *goredis.Client, cmd, key, value string, w, n int) error {
+// baselineStep sends one round trip standing in for the step's commands.
+func baselineStep(ctx context.Context, c *goredis.Client, step []string, key, value string, w, n int) error {
+	if len(step) == 1 {
+		return baselineCommand(ctx, c, c, step[0], key, value, w, n)
+	}
+	cmds, _ := c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for _, cmd := range step {
+			_ = baselineCommand(ctx, c, p, cmd, key, value, w, n)
+		}
+		return nil
+	})
+	for _, cmd := range cmds {
+		if err := cmd.Err(); err != nil && err != goredis.Nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// baselineCommand sends (or, on a pipeline, queues) the command standing in for cmd.
+func baselineCommand(ctx context.Context, c *goredis.Client, r goredis.Cmdable, cmd, key, value string, w, n int) error {
 	switch cmd {
 	case "set": // MarkOnce: SET NX with a TTL on a fresh key
 		mark := key + ":mark:" + strconv.Itoa(n)
-		if err := c.SetArgs(ctx, mark, "1", goredis.SetArgs{Mode: "NX", TTL: time.Minute}).Err(); err != goredis.Nil {
+		if err := r.SetArgs(ctx, mark, "1", goredis.SetArgs{Mode: "NX", TTL: time.Minute}).Err(); err != goredis.Nil {
 			return err // nil, or a real failure; Nil is "already set", an answer like any other
 		}
 		return nil
 	case "getex":
-		return c.GetEx(ctx, key, 15*time.Minute).Err()
+		return r.GetEx(ctx, key, 15*time.Minute).Err()
 	case "get":
-		return c.Get(ctx, key).Err()
+		return r.Get(ctx, key).Err()
 	case "evalsha", "eval":
-		return casScript.Run(ctx, c, []string{key}, value, 15*60*1000).Err()
+		return casScript.Run(ctx, c, []string{key}, value, 15*60*1000).Err() // never pipelined
 	case "incrby", "incr":
-		return c.IncrBy(ctx, key+":counter", 1).Err()
+		return r.IncrBy(ctx, key+":counter", 1).Err()
 	case "del", "unlink":
-		return c.Del(ctx, key+":mark:"+strconv.Itoa(n)).Err()
+		return r.Del(ctx, key+":mark:"+strconv.Itoa(n)).Err()
 	}
-	return c.Ping(ctx).Err()
+	return r.Ping(ctx).Err()
 }

@@ -60,7 +60,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&c.Duration, "duration", 30*time.Second, "measured time")
 	fs.Float64Var(&c.Rate, "rate", 0, "open loop: clicks per second across the sessions (0 = closed loop)")
 	fs.DurationVar(&c.Warmup, "warmup", 5*time.Second, "unmeasured clicking before the measured window")
-	fs.StringVar(&c.Redis, "redis", "", "host:port of the instance's Redis, for INFO commandstats (commands per click) and the baseline")
+	fs.StringVar(&c.Redis, "redis", "", "host:port of the instance's Redis, for INFO commandstats (commands per click), the round-trip probe and the baseline; a Cluster's masters comma-separated (no baseline then)")
 	fs.BoolVar(&c.Baseline, "baseline", true, "with -redis: run the bare go-redis baseline after the measurement")
 	fs.DurationVar(&c.BaselineDuration, "baseline-duration", 10*time.Second, "how long the baseline runs")
 	fs.StringVar(&c.StubListen, "stub-listen", "127.0.0.1:7099", "where the stub Discord REST listens (the instance's discord.rest_base_url = http://ADDR/api/v9)")

@@ -20,12 +20,23 @@ import (
 // commandStats maps a command ("set", "evalsha") to its total calls.
 type commandStats map[string]int64
 
-func readCommandStats(ctx context.Context, c *goredis.Client) (commandStats, error) {
-	raw, err := c.Info(ctx, "commandstats").Result()
-	if err != nil {
-		return nil, fmt.Errorf("INFO commandstats: %w", err)
+// readCommandStats sums INFO commandstats over the nodes.
+func readCommandStats(ctx context.Context, nodes []*goredis.Client) (commandStats, error) {
+	sum := commandStats{}
+	for _, c := range nodes {
+		raw, err := c.Info(ctx, "commandstats").Result()
+		if err != nil {
+			return nil, fmt.Errorf("INFO commandstats: %w", err)
+		}
+		st, err := parseCommandStats(raw)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range st {
+			sum[k] += v
+		}
 	}
-	return parseCommandStats(raw)
+	return sum, nil
 }
 
 // parseCommandStats reads lines like "cmdstat_set:calls=12,usec=40,usec_per_call=3.33,...".

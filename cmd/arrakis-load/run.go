@@ -90,12 +90,15 @@ func run(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 	}
 
 	rep := &report{Cfg: cfg, LoadBefore: loadAverage()}
-	var rc *goredis.Client
+	var nodes []*goredis.Client // one per -redis address: a single node, or every master of a Cluster
 	var before commandStats
 	if cfg.Redis != "" {
-		rc = goredis.NewClient(&goredis.Options{Addr: cfg.Redis, PoolSize: 2})
-		defer rc.Close()
-		if before, err = readCommandStats(ctx, rc); err != nil {
+		for _, addr := range redisAddrs(cfg.Redis) {
+			n := goredis.NewClient(&goredis.Options{Addr: addr, PoolSize: 2})
+			defer n.Close()
+			nodes = append(nodes, n)
+		}
+		if before, err = readCommandStats(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -104,27 +107,34 @@ func run(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 	elapsed := phase(ctx, cfg, sessions, ps, cfg.Duration, rec)
 	rep.Run = rec.summary(elapsed)
 	rep.LoadAfter = loadAverage()
-	if rc != nil {
-		after, err := readCommandStats(ctx, rc)
+	if nodes != nil {
+		after, err := readCommandStats(ctx, nodes)
 		if err != nil {
 			return rep, err
 		}
 		rep.Commands, rep.RedisMeasured = after.delta(before), true
-		rep.SessionBytes = sessionSize(ctx, rc, sessions[0].a.GuildID)
-		pr, err := monitorDuring(ctx, cfg.Redis, func() (int, error) {
-			for i := range probeClicks {
-				if err := sessions[0].click(ctx, ps); err != nil {
-					return i, fmt.Errorf("probe click: %w", err)
+		rep.SessionBytes = sessionSize(ctx, nodes, sessions[0].a.GuildID)
+		var reads int64
+		pr, err := monitorDuring(ctx, redisAddrs(cfg.Redis), func() (int, error) {
+			done := 0
+			var err error
+			reads, err = readsDuring(ctx, nodes, func() error {
+				for ; done < probeClicks; done++ {
+					if err := sessions[0].click(ctx, ps); err != nil {
+						return fmt.Errorf("probe click: %w", err)
+					}
 				}
-			}
-			return probeClicks, nil
+				return nil
+			})
+			return done, err
 		})
+		pr.ReadEvents = reads
 		rep.Probe, rep.ProbeErr = &pr, err
 		// The baseline answers "how close to Redis's pace", a closed-loop question; an open
-		// loop sends a fixed rate, so it has no ratio.
-		if cfg.Baseline && cfg.Rate == 0 && err == nil {
+		// loop sends a fixed rate, so it has no ratio. It runs on a single node only.
+		if cfg.Baseline && cfg.Rate == 0 && err == nil && len(nodes) == 1 {
 			fmt.Fprintf(logw, "baseline: %d workers on a bare go-redis client for %s\n", cfg.Concurrency, cfg.BaselineDuration)
-			b, err := runBaseline(ctx, cfg.Redis, cfg.Concurrency, pr.RoundTrips.mix(pr.Clicks), rep.SessionBytes, cfg.BaselineDuration)
+			b, err := runBaseline(ctx, cfg.Redis, cfg.Concurrency, pr.Sent.mix(pr.Clicks), pr.pipelined(), rep.SessionBytes, cfg.BaselineDuration)
 			rep.Baseline, rep.BaselineErr = &b, err
 		}
 	}
@@ -218,13 +228,27 @@ func openLoop(ctx context.Context, rate float64, sessions []*session, ps *poster
 	return time.Since(start)
 }
 
-// sessionSize is the stored size of one session (the baseline writes values this big).
-func sessionSize(ctx context.Context, c *goredis.Client, guildID string) int {
-	n, err := c.StrLen(ctx, "arrakis:wizard:{"+guildID+"}:session").Result()
-	if err != nil || n == 0 {
-		return 1024
+// sessionSize is the stored size of one session (the baseline writes values this big). On
+// a Cluster the nodes that do not hold the key answer MOVED; the one that does answers.
+func sessionSize(ctx context.Context, nodes []*goredis.Client, guildID string) int {
+	for _, c := range nodes {
+		n, err := c.StrLen(ctx, "arrakis:wizard:{"+guildID+"}:session").Result()
+		if err == nil && n > 0 {
+			return int(n)
+		}
 	}
-	return int(n)
+	return 1024
+}
+
+// redisAddrs splits -redis: one host:port, or a Cluster's masters separated by commas.
+func redisAddrs(flag string) []string {
+	var out []string
+	for a := range strings.SplitSeq(flag, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func loadAverage() string {
@@ -269,15 +293,15 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "redis commands per click (INFO commandstats, scripts' inner commands included): %.2f (%s); stored session %d bytes\n",
 		r.CommandsPerClick(), r.Commands.perClick(s.Clicks), r.SessionBytes)
 	if p := r.Probe; p != nil && r.ProbeErr == nil {
-		fmt.Fprintf(w, "redis round trips per click (MONITOR, %d clicks): %.2f (%s); %.2f commands inside scripts per click\n",
-			p.Clicks, p.perClick(), p.RoundTrips.perClick(p.Clicks), float64(p.InScripts)/float64(max(p.Clicks, 1)))
+		fmt.Fprintf(w, "redis round trips per click (server read events, %d clicks): %.2f; commands sent per click (MONITOR): %.2f (%s); %.2f commands inside scripts per click\n",
+			p.Clicks, p.perClick(), float64(p.Sent.total())/float64(max(p.Clicks, 1)), p.Sent.perClick(p.Clicks), float64(p.InScripts)/float64(max(p.Clicks, 1)))
 	}
 	if r.ProbeErr != nil {
 		fmt.Fprintf(w, "round-trip probe error: %v\n", r.ProbeErr)
 	}
 	if b := r.Baseline; b != nil {
-		fmt.Fprintf(w, "baseline (bare go-redis, %s per group): %d groups in %s = %.0f groups/s\n",
-			strings.Join(b.Mix, "+"), b.Groups, b.Elapsed.Round(time.Millisecond), b.Rate())
+		fmt.Fprintf(w, "baseline (bare go-redis, %s per group, %d round trips): %d groups in %s = %.0f groups/s\n",
+			b.describe(), b.roundTrips(), b.Groups, b.Elapsed.Round(time.Millisecond), b.Rate())
 		fmt.Fprintf(w, "ratio: %.2f (clicks/s ÷ baseline groups/s)\n", r.Ratio())
 	}
 	if r.BaselineErr != nil {
