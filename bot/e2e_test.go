@@ -135,7 +135,9 @@ func newE2E(t *testing.T, mk func(*E2E) transport, opts ...func(*e2eOptions)) *E
 	e.As = e.Owner
 	e.wireStores(o)
 	if o.log == nil {
-		o.log = zaptest.NewLogger(t)
+		// Warnings and errors only: one info line per interaction would bury a failure in
+		// scripts/test's -v output. TestLogsCarryIDsButNoSecrets reads the info lines itself.
+		o.log = zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
 	}
 	e.DG = newDiscordSession(t, fd)
 	e.Deploy = deploy.New(deploy.Config{Session: e.DG, Shadow: e.Shadow, Coordination: e.Coord, Logger: o.log})
