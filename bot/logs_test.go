@@ -54,11 +54,12 @@ func (b *lockedBuffer) String() string {
 }
 
 // capturedLogger writes every line (debug and up) as the production JSON encoder would —
-// message, fields, caller and stack — into buf, and also to the test log.
+// message, fields, caller and stack — into buf; warnings and errors also go to the test log
+// (the info lines of a whole walk would flood scripts/test's -v output).
 func capturedLogger(t *testing.T, buf *lockedBuffer) *zap.Logger {
 	enc := zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig())
 	core := zapcore.NewCore(enc, buf, zapcore.DebugLevel)
-	return zaptest.NewLogger(t, zaptest.Level(zapcore.DebugLevel), zaptest.WrapOptions(
+	return zaptest.NewLogger(t, zaptest.Level(zapcore.WarnLevel), zaptest.WrapOptions(
 		zap.WrapCore(func(c zapcore.Core) zapcore.Core { return zapcore.NewTee(c, core) }),
 		zap.AddCaller(), zap.AddStacktrace(zapcore.ErrorLevel)))
 }

@@ -128,10 +128,20 @@ var opVerbs = map[drift.OpKind]string{
 	drift.OpReorderChannel: "Reorder channels", drift.OpDeleteRole: "Delete role", drift.OpDeleteChannel: "Delete channel",
 }
 
+// channelNouns names the channel kinds that are not plain text channels in plan lines.
+var channelNouns = map[wizard.ChannelType]string{wizard.ChannelVoice: "voice channel", wizard.ChannelCategory: "category"}
+
 func opText(op drift.Op) string {
 	t := opVerbs[op.Kind]
+	if op.Channel != nil && op.Channel.Type != wizard.ChannelText {
+		// "Create category **Holders**", "Update voice channel **stage**".
+		t = strings.Replace(t, "channel", channelNouns[op.Channel.Type], 1)
+	}
 	if op.Name != "" {
 		t += " **" + esc(op.Name) + "**"
+	}
+	if op.Kind == drift.OpCreateChannel && op.ParentName != "" {
+		t += " in **" + esc(op.ParentName) + "**"
 	}
 	if len(op.Fields) > 0 {
 		t += " (" + strings.Join(op.Fields, ", ") + ")"

@@ -119,7 +119,7 @@ func wizardWalk() []walkStep {
 				eq(t, "parent", s.Data.CustomChannels[1].Parent, "chan-1")
 			}},
 		{name: "to review", do: clickStep("next"), title: "Step 7 of 8 — Review",
-			text: []string{"**Plan:**", "Preflight passed", "Create role **Bronze Holder**"},
+			text: []string{"**Plan:**", "Preflight passed", "Create role **Bronze Holder**", "Create category **Holders**", "Create channel **holders\\-chat** in **Holders**"},
 			check: func(t *testing.T, e *E2E, s *wizard.Session) {
 				eq(t, "state", s.State, wizard.StateReview)
 				if c := e.Find("deploy"); c == nil || c.disabled {
