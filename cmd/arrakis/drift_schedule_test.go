@@ -104,7 +104,7 @@ func TestServeHTTPModeSchedulesDriftChecks(t *testing.T) {
 	sctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	obs, logs := observer.New(zapcore.InfoLevel)
-	log := zaptest.NewLogger(t, zaptest.WrapOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return zapcore.NewTee(c, obs) })))
+	log := zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel), zaptest.WrapOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return zapcore.NewTee(c, obs) })))
 	go func() { done <- serve(sctx, cfg, log, ln) }()
 	defer func() {
 		stop()

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/arrakis-bot/arrakis/internal/config"
@@ -49,7 +50,7 @@ func startServe(t *testing.T, mode string, configure ...func(*config.Config)) *s
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	f := &serveFixture{fd: fd, base: "http://" + ln.Addr().String(), priv: priv, done: make(chan error, 1), stop: stop}
-	go func() { f.done <- serve(ctx, cfg, zaptest.NewLogger(t), ln) }()
+	go func() { f.done <- serve(ctx, cfg, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)), ln) }()
 	t.Cleanup(func() { f.shutdown(t) })
 	return f
 }
