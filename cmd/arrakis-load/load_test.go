@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/arrakis-bot/arrakis/bot"
@@ -283,7 +284,7 @@ func loadTargetB(t testing.TB, stubAddr string) (url, seed string) {
 	t.Cleanup(func() { _ = sessions.Close() })
 	b := bot.New(bot.Deps{
 		Sessions: sessions, Coordination: redis.NewCoordination(rc),
-		Followups: bot.SessionFollowups{S: dg}, Log: zaptest.NewLogger(t),
+		Followups: bot.SessionFollowups{S: dg}, Log: zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)), // one info line per click would flood the test log
 	})
 	srv := httptest.NewServer(&bot.InteractionsHandler{Bot: b, PublicKey: pub})
 	t.Cleanup(func() { srv.Close(); b.Wait() })
