@@ -248,8 +248,16 @@ func (e *E2E) Press(customID string, kind discordgo.ComponentType, values ...str
 // Submit fills the last opened modal's inputs (by custom_id) and submits it.
 func (e *E2E) Submit(values map[string]string) Result {
 	e.t.Helper()
+	p := e.modalSubmit(values)
+	e.modal = nil
+	return e.send(p)
+}
+
+// modalSubmit is the payload of a submit of the last opened modal.
+func (e *E2E) modalSubmit(values map[string]string) map[string]any {
+	e.t.Helper()
 	if e.modal == nil {
-		e.t.Fatalf("Submit: no modal is open")
+		e.t.Fatalf("no modal is open")
 	}
 	var rows []any
 	for _, c := range e.modal.Components {
@@ -264,8 +272,7 @@ func (e *E2E) Submit(values map[string]string) Result {
 	p := e.base(discordgo.InteractionModalSubmit)
 	p["message"] = map[string]any{"id": e.WizardID}
 	p["data"] = map[string]any{"custom_id": e.modal.CustomID, "components": rows}
-	e.modal = nil
-	return e.send(p)
+	return p
 }
 
 // ModalValues are the pre-filled values of the last opened modal, by input custom_id.

@@ -8,10 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,61 +20,6 @@ import (
 	"github.com/arrakis-bot/arrakis/store/redis"
 	"github.com/arrakis-bot/arrakis/wizard"
 )
-
-// sentLog writes down what a go-redis client sends, one entry per round trip (a command, or
-// a pipeline to one node); the background session counters (arrakis:stats:…) are left out.
-type sentLog struct {
-	mu   sync.Mutex
-	sent []string
-}
-
-func (l *sentLog) DialHook(next goredis.DialHook) goredis.DialHook { return next }
-
-func (l *sentLog) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
-	return func(ctx context.Context, cmd goredis.Cmder) error {
-		l.record([]goredis.Cmder{cmd}, false)
-		return next(ctx, cmd)
-	}
-}
-
-func (l *sentLog) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []goredis.Cmder) error {
-		l.record(cmds, true)
-		return next(ctx, cmds)
-	}
-}
-
-func (l *sentLog) record(cmds []goredis.Cmder, pipeline bool) {
-	var parts []string
-	for _, c := range cmds {
-		key := ""
-		if args := c.Args(); len(args) > 1 {
-			key = fmt.Sprint(args[1])
-			if (c.Name() == "evalsha" || c.Name() == "eval") && len(args) > 3 {
-				key = fmt.Sprint(args[3])
-			}
-		}
-		if strings.HasPrefix(key, "arrakis:stats:") {
-			return
-		}
-		parts = append(parts, strings.ToUpper(c.Name())+" "+key)
-	}
-	entry := strings.Join(parts, "; ")
-	if pipeline {
-		entry = "pipeline[" + entry + "]"
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.sent = append(l.sent, entry)
-}
-
-func (l *sentLog) take() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	s := l.sent
-	l.sent = nil
-	return s
-}
 
 // A wizard click, a modal submit and a modal that opens each cost at most two Redis round
 // trips — the interaction's mark pipelined with the session read, then the compare-and-swap
@@ -93,7 +35,7 @@ func TestWizardClickRedisRoundTrips(t *testing.T) {
 	for _, be := range backends {
 		t.Run(be.name, func(t *testing.T) {
 			c := be.client(t)
-			log := &sentLog{}
+			log := &testenv.RoundTrips{}
 			c.AddHook(log)
 			sessions := redis.NewSessions(c, redis.Options{})
 			t.Cleanup(func() { _ = sessions.Close() })
@@ -107,7 +49,7 @@ func TestWizardClickRedisRoundTrips(t *testing.T) {
 			})
 			guild := e.Seed.ID
 			e.Command("setup")
-			log.take()
+			log.Take()
 
 			clicks := []struct {
 				name   string
@@ -121,7 +63,7 @@ func TestWizardClickRedisRoundTrips(t *testing.T) {
 			}
 			for _, cl := range clicks {
 				r := cl.do()
-				sent := log.take()
+				sent, _ := log.Take()
 				want := "pipeline[SET arrakis:once:{" + guild + "}:interaction:" + r.Interaction.ID + "; GETEX " + redis.SessionKey(guild) + "]"
 				if len(sent) != 1+cl.writes || sent[0] != want {
 					t.Errorf("%s: sent %q; want %q and %d write(s)", cl.name, sent, want, cl.writes)
@@ -154,28 +96,6 @@ func postTwice(t *testing.T, e *E2E, p map[string]any) (first, second int, body 
 	second, _ = h.post(t, raw, h.sign(raw, time.Now()))
 	e.Bot.Wait()
 	return first, second, body
-}
-
-// modalSubmit is the payload of a submit of the last opened modal.
-func (e *E2E) modalSubmit(values map[string]string) map[string]any {
-	e.t.Helper()
-	if e.modal == nil {
-		e.t.Fatalf("no modal is open")
-	}
-	var rows []any
-	for _, c := range e.modal.Components {
-		row, _ := asRow(c)
-		for _, in := range row.Components {
-			ti := in.(*discordgo.TextInput)
-			rows = append(rows, map[string]any{"type": 1, "components": []any{
-				map[string]any{"type": 4, "custom_id": ti.CustomID, "value": values[ti.CustomID]},
-			}})
-		}
-	}
-	p := e.base(discordgo.InteractionModalSubmit)
-	p["message"] = map[string]any{"id": e.WizardID}
-	p["data"] = map[string]any{"custom_id": e.modal.CustomID, "components": rows}
-	return p
 }
 
 // A modal submit delivered twice is answered 409 the second time and stored once.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,71 +16,6 @@ import (
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
-// roundTripHook counts what a go-redis client sends: one Process call is one round trip,
-// one pipeline is one round trip (per node). It keeps the counter increments (keys under
-// arrakis:stats:) apart, because they are sent afterwards by the background goroutine and
-// are not on the caller's path.
-type roundTripHook struct {
-	mu       sync.Mutex
-	critical []string // round trips the caller waited for
-	counters []string // background counter pipelines
-	skip     func(name string) bool
-}
-
-func (h *roundTripHook) DialHook(next goredis.DialHook) goredis.DialHook { return next }
-
-func (h *roundTripHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
-	return func(ctx context.Context, cmd goredis.Cmder) error {
-		h.record([]goredis.Cmder{cmd}, false)
-		return next(ctx, cmd)
-	}
-}
-
-func (h *roundTripHook) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []goredis.Cmder) error {
-		h.record(cmds, true)
-		return next(ctx, cmds)
-	}
-}
-
-func (h *roundTripHook) record(cmds []goredis.Cmder, pipeline bool) {
-	var parts []string
-	stats := true
-	for _, c := range cmds {
-		if h.skip != nil && h.skip(c.Name()) {
-			return
-		}
-		key := ""
-		if args := c.Args(); len(args) > 1 {
-			key = fmt.Sprint(args[1])
-			if c.Name() == "evalsha" || c.Name() == "eval" {
-				key = fmt.Sprint(args[3]) // EVALSHA sha numkeys key …
-			}
-		}
-		stats = stats && strings.HasPrefix(key, "arrakis:stats:")
-		parts = append(parts, strings.ToUpper(c.Name())+" "+key)
-	}
-	entry := strings.Join(parts, "; ")
-	if pipeline {
-		entry = "pipeline[" + entry + "]"
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if stats {
-		h.counters = append(h.counters, entry)
-	} else {
-		h.critical = append(h.critical, entry)
-	}
-}
-
-func (h *roundTripHook) take() (critical, counters []string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	critical, counters = h.critical, h.counters
-	h.critical, h.counters = nil, nil
-	return critical, counters
-}
-
 // TestRoundTrips counts, after warm-up, the round trips of each session operation on a
 // single node and on a Cluster: one each. On a Cluster it counts twice — at the cluster
 // client and on every node's own client — so a MOVED redirect or a retry would show.
@@ -89,19 +23,19 @@ func TestRoundTrips(t *testing.T) {
 	t.Run("single", func(t *testing.T) {
 		t.Parallel()
 		c := testenv.Redis(t)
-		h := &roundTripHook{}
+		h := &testenv.RoundTrips{}
 		c.AddHook(h)
 		testRoundTrips(t, c, h, nil)
 	})
 	t.Run("cluster", func(t *testing.T) {
 		t.Parallel()
 		c := testenv.RedisCluster(t)
-		h := &roundTripHook{}
+		h := &testenv.RoundTrips{}
 		c.AddHook(h)
 		// Node clients also see the cluster's own CLUSTER SLOTS refreshes, and the HELLO and
 		// CLIENT SETINFO that open a new connection (the background counter pipelines use a
 		// pool of their own): not session work.
-		nodes := &roundTripHook{skip: func(name string) bool { return name == "cluster" || name == "hello" || name == "client" }}
+		nodes := &testenv.RoundTrips{Skip: func(name string) bool { return name == "cluster" || name == "hello" || name == "client" }}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := c.ForEachShard(ctx, func(_ context.Context, n *goredis.Client) error {
@@ -114,7 +48,7 @@ func TestRoundTrips(t *testing.T) {
 	})
 }
 
-func testRoundTrips(t *testing.T, c goredis.UniversalClient, h, nodes *roundTripHook) {
+func testRoundTrips(t *testing.T, c goredis.UniversalClient, h, nodes *testenv.RoundTrips) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s := NewSessions(c, Options{TTL: time.Minute})
@@ -140,9 +74,9 @@ func testRoundTrips(t *testing.T, c goredis.UniversalClient, h, nodes *roundTrip
 		t.Fatalf("warm-up Delete: %v", err)
 	}
 	s.counters.flush(ctx)
-	h.take()
+	h.Take()
 	if nodes != nil {
-		nodes.take()
+		nodes.Take()
 	}
 
 	var sess *wizard.Session
@@ -181,7 +115,7 @@ func testRoundTrips(t *testing.T, c goredis.UniversalClient, h, nodes *roundTrip
 		{"ExistsForGuild", func() error { _, err := s.ExistsForGuild(ctx, guild); return err }, 0},
 		{"Delete", func() error { return s.Delete(ctx, sess.ID, store.EndCompleted) }, 1},
 	}
-	// What some operations must send, as roundTripHook writes it down.
+	// What some operations must send, as testenv.RoundTrips writes it down.
 	markAndRead := func() string {
 		return "pipeline[SET arrakis:once:{" + guild + "}:interaction:" + iid + "; GETEX " + SessionKey(guild) + "]"
 	}
@@ -191,7 +125,7 @@ func testRoundTrips(t *testing.T, c goredis.UniversalClient, h, nodes *roundTrip
 			t.Fatalf("%s: %v", st.name, err)
 		}
 		s.counters.flush(ctx) // let the background increments land, so they are seen and kept apart
-		critical, counters := h.take()
+		critical, counters := h.Take()
 		if len(critical) != 1 {
 			t.Errorf("%s: %d round trips on the caller's path, want 1: %q", st.name, len(critical), critical)
 		}
@@ -203,7 +137,7 @@ func testRoundTrips(t *testing.T, c goredis.UniversalClient, h, nodes *roundTrip
 		}
 		t.Logf("%-14s caller: %q; background: %q", st.name, critical, counters)
 		if nodes != nil {
-			nc, ncounters := nodes.take()
+			nc, ncounters := nodes.Take()
 			if len(nc) != 1 || len(ncounters) != st.wantCounters {
 				t.Errorf("%s: node clients saw %q and counters %q, want 1 round trip and %d counter pipelines", st.name, nc, ncounters, st.wantCounters)
 			}
@@ -222,7 +156,7 @@ func TestPreload(t *testing.T) {
 		srv := storetest.StartRedisServer(t)
 		c := goredis.NewClient(&goredis.Options{Addr: srv.Addr})
 		defer c.Close()
-		h := &roundTripHook{}
+		h := &testenv.RoundTrips{}
 		c.AddHook(h)
 		s := NewSessions(c, Options{})
 		defer s.Close()
@@ -234,11 +168,11 @@ func TestPreload(t *testing.T) {
 			t.Fatalf("Create: %v", err)
 		}
 		s.counters.flush(ctx)
-		h.take()
+		h.Take()
 		if _, err := s.Transition(ctx, sess.ID, sess.Version, wizard.StateChainSelect); err != nil {
 			t.Fatalf("Transition: %v", err)
 		}
-		if critical, _ := h.take(); len(critical) != 1 || !strings.HasPrefix(critical[0], "EVALSHA") {
+		if critical, _ := h.Take(); len(critical) != 1 || !strings.HasPrefix(critical[0], "EVALSHA") {
 			t.Errorf("first Transition on a fresh server after Preload: %q, want one EVALSHA", critical)
 		}
 	})
