@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -62,4 +63,48 @@ func deployedManifest(t *testing.T, e *E2E) *wizard.Manifest {
 		t.Fatalf("build manifest: %v", ps)
 	}
 	return m
+}
+
+// A tier removed in edit mode keeps its id reserved: a tier added afterwards gets a new id,
+// so it can never inherit the removed tier's deployed Discord role (and its members).
+func TestEditModeNewTierNeverReusesADeployedTierID(t *testing.T) {
+	e := newE2E(t, newHTTPTransport)
+	m := deployedManifest(t, e)
+	ctx := context.Background()
+	meta, err := e.Shadow.Save(ctx, m, store.SnapshotMeta{CommunityID: e.Seed.ID, GuildID: e.Seed.ID, CreatedBy: e.Owner.ID, Reason: store.ReasonInitial})
+	if err != nil {
+		t.Fatalf("save snapshot: %v", err)
+	}
+	res := wizard.NewResourceMap()
+	for i, tier := range m.Tiers {
+		res.Roles[tier.ID] = "90000000000000000" + string(rune('1'+i))
+	}
+	if err := e.Shadow.RecordDeployment(ctx, e.Seed.ID, meta.ID, store.Deployment{
+		SnapshotID: meta.ID, DeployedAt: time.Now(), DeployedBy: e.Owner.ID, Result: "completed", Resources: res,
+	}); err != nil {
+		t.Fatalf("record deployment: %v", err)
+	}
+	last := m.Tiers[len(m.Tiers)-1].ID
+
+	e.Command("setup")
+	for range 3 { // INIT → CHAIN_SELECT → ASSET_CONFIG → ELIGIBILITY_RULES
+		e.Click("next")
+	}
+	e.mustState(wizard.StateEligibilityRules)
+	e.Click("sel:tier", strconv.Itoa(len(m.Tiers)-1))
+	e.Click("rm_tier")
+	if s := e.Session(); s.Data.Tiers[len(s.Data.Tiers)-1].ID == last {
+		t.Fatalf("tier %s was not removed", last)
+	}
+	e.Click("open:tier")
+	e.Submit(map[string]string{"name": "Platinum"})
+
+	s := e.Session()
+	added := s.Data.Tiers[len(s.Data.Tiers)-1]
+	if added.Name != "Platinum" {
+		t.Fatalf("last tier is %q, want the new Platinum", added.Name)
+	}
+	if _, deployed := res.Roles[added.ID]; deployed {
+		t.Fatalf("new tier got id %s, which the deployment maps to role %s", added.ID, res.Roles[added.ID])
+	}
 }

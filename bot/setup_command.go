@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"github.com/bwmarrin/discordgo"
 	"go.uber.org/zap"
@@ -56,6 +57,9 @@ func (b *Bot) prefillFromShadow(ctx context.Context, s *wizard.Session) (*wizard
 		return nil, fmt.Errorf("read deployed manifest of guild %s: %w", s.GuildID, err)
 	}
 	s.Data = wizard.SessionDataFromManifest(snap.Manifest, snap.Meta.ID)
+	if snap.Deployment != nil {
+		s.Data.DeployedKeys = deployedKeys(snap.Deployment.Resources)
+	}
 	return b.d.Sessions.Update(ctx, s)
 }
 
@@ -114,4 +118,17 @@ func (b *Bot) ownershipAction(ctx context.Context, i *discordgo.Interaction, id 
 		return updateMessage(view{Content: "That setup session is cancelled. Run /setup to start your own."})
 	}
 	return say(msgUnknown)
+}
+
+// deployedKeys lists the tier ids and channel keys a deployment recorded, sorted.
+func deployedKeys(r wizard.ResourceMap) []string {
+	keys := make([]string, 0, len(r.Roles)+len(r.Channels))
+	for k := range r.Roles {
+		keys = append(keys, k)
+	}
+	for k := range r.Channels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

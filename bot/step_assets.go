@@ -137,7 +137,7 @@ func assetPrefill(t wizard.AssetType) map[string]string {
 // applyAsset builds an asset from the modal and the picks, and adds it when it is valid.
 func applyAsset(s *wizard.Session, in map[string]string) wizard.Problems {
 	a := wizard.Asset{
-		ID: nextID("asset", assetIDs(s.Data.Assets)), Type: pickedAssetType(s), Chain: pickedAssetChain(s),
+		ID: wizard.NewAssetID(s.Data.Assets), Type: pickedAssetType(s), Chain: pickedAssetChain(s),
 		Contract: strings.TrimSpace(in["contract"]), Name: strings.TrimSpace(in["name"]), Symbol: strings.TrimSpace(in["symbol"]),
 	}
 	var ps wizard.Problems
@@ -164,26 +164,6 @@ func applyAsset(s *wizard.Session, in map[string]string) wizard.Problems {
 		s.Data.Assets = append(s.Data.Assets, a)
 	}
 	return ps
-}
-
-func assetIDs(as []wizard.Asset) []string {
-	ids := make([]string, len(as))
-	for i, a := range as {
-		ids[i] = a.ID
-	}
-	return ids
-}
-
-// nextID returns "<prefix>-<n>" with n one more than any such id in use, so ids stay
-// unique after removals (tiers, channels and the ResourceMap refer to them).
-func nextID(prefix string, used []string) string {
-	max := 0
-	for _, id := range used {
-		if n, err := strconv.Atoi(strings.TrimPrefix(id, prefix+"-")); err == nil && n > max {
-			max = n
-		}
-	}
-	return fmt.Sprintf("%s-%d", prefix, max+1)
 }
 
 // dropPaths removes from ps the problems about fields a parser already reported, so the

@@ -151,12 +151,8 @@ func channelModal() modalDef {
 
 // applyChannel adds a custom channel when it and the list it joins are valid.
 func applyChannel(s *wizard.Session, in map[string]string) wizard.Problems {
-	keys := make([]string, len(s.Data.CustomChannels))
-	for i, c := range s.Data.CustomChannels {
-		keys[i] = c.Key
-	}
 	ch := wizard.Channel{
-		Key: nextID("chan", keys), Name: strings.TrimSpace(in["name"]), Type: pickedChannelType(s),
+		Key: wizard.NewChannelKey(s.Data.CustomChannels, s.Data.DeployedKeys...), Name: strings.TrimSpace(in["name"]), Type: pickedChannelType(s),
 		Topic: strings.TrimSpace(in["topic"]), MinTier: s.UI[uiChanTier],
 	}
 	if ch.Type != wizard.ChannelCategory {

@@ -202,12 +202,8 @@ func tierModal() modalDef {
 
 // applyTier adds a tier; its role starts as a new role named after it (step 5 can change it).
 func applyTier(s *wizard.Session, in map[string]string) wizard.Problems {
-	ids := make([]string, len(s.Data.Tiers))
-	for i, t := range s.Data.Tiers {
-		ids[i] = t.ID
-	}
 	name := strings.TrimSpace(in["name"])
-	t := wizard.Tier{ID: nextID("tier", ids), Name: name, Role: wizard.RoleSpec{Name: name}}
+	t := wizard.Tier{ID: wizard.NewTierID(s.Data.Tiers, s.Data.DeployedKeys...), Name: name, Role: wizard.RoleSpec{Name: name}}
 	tiers := append(append([]wizard.Tier(nil), s.Data.Tiers...), t)
 	path := fmt.Sprintf("tiers[%d]", len(tiers)-1)
 	var ps wizard.Problems

@@ -56,7 +56,7 @@ func SessionDataFromManifest(m *Manifest, snapshotID string) SessionData {
 	return d
 }
 
-// NewAssetID returns an id for a new asset: "a<n>" with n one more than the highest used,
+// NewAssetID returns an id for a new asset: "asset-<n>" with n one more than the highest used,
 // so an id is not handed out again while a higher one exists. Ids in reserved (for
 // example keys of an old manifest) are skipped too.
 func NewAssetID(assets []Asset, reserved ...string) string {
@@ -64,10 +64,10 @@ func NewAssetID(assets []Asset, reserved ...string) string {
 	for _, a := range assets {
 		ids = append(ids, a.ID)
 	}
-	return nextID("a", append(ids, reserved...))
+	return nextID("asset-", append(ids, reserved...))
 }
 
-// NewTierID returns an id for a new tier: "t<n>" with n one more than the highest used.
+// NewTierID returns an id for a new tier: "tier-<n>" with n one more than the highest used.
 // Pass the tier ids of the deployed ResourceMap as reserved so that a removed tier's id —
 // and with it its Discord role — is never given to a different tier.
 func NewTierID(tiers []Tier, reserved ...string) string {
@@ -75,16 +75,16 @@ func NewTierID(tiers []Tier, reserved ...string) string {
 	for _, t := range tiers {
 		ids = append(ids, t.ID)
 	}
-	return nextID("t", append(ids, reserved...))
+	return nextID("tier-", append(ids, reserved...))
 }
 
-// NewChannelKey returns a key for a new custom channel: "c<n>".
+// NewChannelKey returns a key for a new custom channel: "chan-<n>".
 func NewChannelKey(chs []Channel, reserved ...string) string {
 	ids := make([]string, 0, len(chs)+len(reserved))
 	for _, c := range chs {
 		ids = append(ids, c.Key)
 	}
-	return nextID("c", append(ids, reserved...))
+	return nextID("chan-", append(ids, reserved...))
 }
 
 func nextID(prefix string, used []string) string {

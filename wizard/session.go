@@ -51,6 +51,10 @@ type SessionData struct {
 	// EditOf is the snapshot id the session started from when the guild already had a
 	// deployed manifest (edit mode); empty for a first setup.
 	EditOf string `json:"editOf,omitempty"`
+	// DeployedKeys are the tier ids and channel keys of the deployed ResourceMap (edit
+	// mode). New ids skip them, so a tier removed in this session never hands its Discord
+	// role to a different, new tier.
+	DeployedKeys []string `json:"deployedKeys,omitempty"`
 
 	// Deploy is set once the wizard reaches DEPLOY.
 	Deploy *DeployState `json:"deploy,omitempty"`

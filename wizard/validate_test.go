@@ -200,17 +200,17 @@ func TestSessionDataRoundTrip(t *testing.T) {
 }
 
 func TestNewIDs(t *testing.T) {
-	if id := NewAssetID(nil); id != "a1" {
+	if id := NewAssetID(nil); id != "asset-1" {
 		t.Errorf("first asset id = %s", id)
 	}
-	as := []Asset{{ID: "a1"}, {ID: "a3"}, {ID: "custom"}}
-	if id := NewAssetID(as); id != "a4" {
-		t.Errorf("NewAssetID = %s, want a4 (one past the highest)", id)
+	as := []Asset{{ID: "asset-1"}, {ID: "asset-3"}, {ID: "custom"}}
+	if id := NewAssetID(as); id != "asset-4" {
+		t.Errorf("NewAssetID = %s, want asset-4 (one past the highest)", id)
 	}
-	if id := NewTierID([]Tier{{ID: "t1"}, {ID: "t2"}}, "t5"); id != "t6" {
-		t.Errorf("NewTierID with reserved t5 = %s, want t6", id)
+	if id := NewTierID([]Tier{{ID: "tier-1"}, {ID: "tier-2"}}, "tier-5", "tier-tier-2-chat"); id != "tier-6" {
+		t.Errorf("NewTierID with reserved tier-5 = %s, want tier-6", id)
 	}
-	if id := NewChannelKey([]Channel{{Key: "c9"}, {Key: "tier-t1"}}); id != "c10" {
+	if id := NewChannelKey([]Channel{{Key: "chan-9"}, {Key: "tier-tier-1"}}); id != "chan-10" {
 		t.Errorf("NewChannelKey = %s", id)
 	}
 	// Five generated ids are unique and valid.
