@@ -20,6 +20,7 @@ type Config struct {
 	Session Session `yaml:"session"`
 	Drift   Drift   `yaml:"drift"`
 	Log     Log     `yaml:"log"`
+	Web     Web     `yaml:"web"`
 }
 
 // Discord says which application the bot is and how it reaches Discord.
@@ -73,6 +74,15 @@ type Drift struct {
 // Log is the operator's log.
 type Log struct {
 	Level string `yaml:"level"` // debug, info, warn, error
+}
+
+// Web is the read-only web view (served under /web/ on http.listen).
+type Web struct {
+	// BaseURL is the public URL that reaches http.listen (e.g. https://arrakis.example.com);
+	// empty = no "Open in browser" button is offered.
+	BaseURL string `yaml:"base_url"`
+	// TrustedProxies are comma-separated CIDRs whose X-Forwarded-For is believed.
+	TrustedProxies string `yaml:"trusted_proxies"`
 }
 
 // Values of discord.mode.

@@ -121,6 +121,8 @@ func TestEveryKeyHasAnEnvOverride(t *testing.T) {
 		"drift.interval":         {"1h", time.Hour},
 		"drift.alert_channel":    {"987654321098765432", "987654321098765432"},
 		"log.level":              {"debug", "debug"},
+		"web.base_url":           {"https://arrakis.example.com", "https://arrakis.example.com"},
+		"web.trusted_proxies":    {"10.0.0.0/8, 192.0.2.10", "10.0.0.0/8, 192.0.2.10"},
 	}
 	var environ []string
 	for _, k := range Keys() {

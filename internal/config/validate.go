@@ -107,6 +107,14 @@ func (c *Config) Validate() error {
 	if c.Drift.AlertChannel != "" && !isSnowflake(c.Drift.AlertChannel) {
 		bad("drift.alert_channel", "%q is not a channel id (right-click the channel → Copy Channel ID)", c.Drift.AlertChannel)
 	}
+	if c.Web.BaseURL != "" {
+		if err := checkWebBaseURL(c.Web.BaseURL); err != nil {
+			bad("web.base_url", "%v", err)
+		}
+	}
+	if _, err := c.Web.Proxies(); err != nil {
+		bad("web.trusted_proxies", "%v", err)
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
