@@ -151,7 +151,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		MaxAge: int(s.cfg.MaxSessionAge / time.Second), HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode,
 	})
 	s.cfg.Log.Info("web sign-in", zap.String("guild", l.GuildID), zap.String("user", l.UserID), zap.String("client", ipmask.String(ip.String())))
-	http.Redirect(w, r, "/web/g/" + l.GuildID+"/drift", http.StatusSeeOther)
+	http.Redirect(w, r, "/web/g/"+l.GuildID+"/drift", http.StatusSeeOther)
 }
 
 // signOut ends the session of this guild's cookie, wherever it was used from.

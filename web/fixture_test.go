@@ -172,7 +172,7 @@ func (f *fixture) redeem(c *http.Client, link string, header ...string) response
 func (f *fixture) signIn(c *http.Client, guild, user string, header ...string) *http.Cookie {
 	f.t.Helper()
 	r := f.redeem(c, f.link(guild, user), header...)
-	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/web/g/" + guild+"/drift" {
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/web/g/"+guild+"/drift" {
 		f.t.Fatalf("sign-in: %d %q %s", r.status, r.header.Get("Location"), r.body)
 	}
 	for _, ck := range r.resp.Cookies() {
