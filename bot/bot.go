@@ -42,6 +42,7 @@ type Deps struct {
 	Deploy       Deployer
 	Followups    Followups
 	Metrics      *metrics.Metrics // optional
+	WebLinks     WebLinks         // optional: "Open in browser" (weblink.go)
 	Log          *zap.Logger
 	Now          func() time.Time
 }

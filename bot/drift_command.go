@@ -57,6 +57,7 @@ func (b *Bot) driftCommand(i *discordgo.Interaction) Reply {
 		v, dv := b.driftReportView(ctx, i.GuildID, 0, "")
 		if dv != nil {
 			b.countDrift(dv.Report.Items)
+			v = b.withWebLink(ctx, i, v)
 		}
 		return v
 	})

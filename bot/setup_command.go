@@ -41,7 +41,7 @@ func (b *Bot) startSetup(ctx context.Context, i *discordgo.Interaction) view {
 			return view{Content: b.sentenceFor(err, "", zap.String("guild", i.GuildID))}
 		}
 	}
-	return b.render(ctx, s, notice)
+	return b.withSetupWebLink(ctx, i, b.render(ctx, s, notice))
 }
 
 // prefillFromShadow puts a new session in edit mode when the guild has a deployed manifest.

@@ -23,6 +23,7 @@ import (
 	"github.com/arrakis-bot/arrakis/bot/metrics"
 	"github.com/arrakis-bot/arrakis/internal/config"
 	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/web"
 )
 
 // `arrakis serve` runs the bot: the stores, the discordgo session, the commands (registered
@@ -96,11 +97,17 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 	}
 	dg.Client.Transport = m.DiscordTransport(dg.Client.Transport)
 	svc := newDeployService(cfg, dg, st, log)
+	wv, err := newWebView(cfg, dg, st, svc, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	b := bot.New(bot.Deps{
 		Sessions: st.Sessions, Coordination: st.Coordination, Shadow: st.Shadow,
 		Guilds: svc, Deploy: svc, Followups: bot.SessionFollowups{S: dg}, Log: log, Metrics: m,
+		WebLinks: webLinks(wv),
 	})
-	srv, err := newHTTPServer(cfg, b, st, reg, log)
+	srv, err := newHTTPServer(cfg, b, st, reg, log, wv)
 	if err != nil {
 		ln.Close()
 		return err
@@ -194,13 +201,15 @@ func shutdown(srv *http.Server, dg *discordgo.Session, b *bot.Bot, log *zap.Logg
 	return err
 }
 
-// newHTTPServer serves /healthz, /readyz, /metrics and, in HTTP mode, /interactions, with read
-// timeouts so a slow client cannot hold a connection.
-func newHTTPServer(cfg *config.Config, b *bot.Bot, st *stores, reg *prometheus.Registry, log *zap.Logger) (*http.Server, error) {
+// newHTTPServer serves /healthz, /readyz, /metrics, the web view under /web/ when there is
+// one, and, in HTTP mode, /interactions, with read timeouts so a slow client cannot hold a
+// connection.
+func newHTTPServer(cfg *config.Config, b *bot.Bot, st *stores, reg *prometheus.Registry, log *zap.Logger, wv *web.Server) (*http.Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", readyz(st, log))
+	mountWebView(mux, wv)
 	if cfg.Discord.Mode == config.ModeHTTP {
 		key, err := bot.ParsePublicKey(cfg.Discord.PublicKey)
 		if err != nil {

@@ -31,6 +31,7 @@ type stores struct {
 	Sessions     store.Sessions
 	Coordination store.Coordination
 	Shadow       store.Shadow
+	Web          store.WebAuth // the web view's links and browser sessions, beside coordination
 }
 
 // openStores opens the configured stores. The returned func closes what was opened.
@@ -47,6 +48,7 @@ func openStores(ctx context.Context, cfg *config.Config, redisHooks ...goredis.H
 	if cfg.Redis.URL == "" {
 		st.Sessions = memory.NewSessions(memory.Options{TTL: cfg.Session.TTL})
 		st.Coordination = memory.NewCoordination(time.Now)
+		st.Web = memory.NewWebAuth(time.Now)
 	} else {
 		c, err := redis.Connect(ctx, cfg.Redis.URL, redis.ConnOptions{
 			DialTimeout: cfg.Redis.DialTimeout, ReadTimeout: cfg.Redis.ReadTimeout, WriteTimeout: cfg.Redis.WriteTimeout,
@@ -62,6 +64,7 @@ func openStores(ctx context.Context, cfg *config.Config, redisHooks ...goredis.H
 		closers = append(closers, func() { _ = sessions.Close() })
 		st.Sessions = sessions
 		st.Coordination = redis.NewCoordination(c)
+		st.Web = redis.NewWebAuth(c)
 	}
 	if cfg.S3.Bucket == "" {
 		sh, err := dir.NewShadow(cfg.DataDir)
