@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -84,7 +85,7 @@ func (s *Server) driftPage(w http.ResponseWriter, r *http.Request, v viewer) {
 		s.refuse(w, r, refuseUnavailable)
 		return
 	default:
-		d.DesiredID, d.ShadowID, d.Total = rep.DesiredID, rep.ShadowID, len(rep.Report.Items)
+		d.DesiredID, d.ShadowID, d.Total = shortID(rep.DesiredID), shortID(rep.ShadowID), len(rep.Report.Items)
 		for _, g := range severityGroups {
 			grp := driftGroup{Severity: string(g.sev), Heading: g.heading, Hint: g.hint}
 			for _, it := range rep.Report.Items {
@@ -134,7 +135,7 @@ func (s *Server) historyPage(w http.ResponseWriter, r *http.Request, v viewer) {
 		if i >= maxHistory {
 			continue
 		}
-		row := historyRow{Version: m.Version, ID: m.ID, Who: m.CreatedBy, When: stamp(m.CreatedAt), Why: string(m.Reason)}
+		row := historyRow{Version: m.Version, ID: m.ID, Who: v.who(m.CreatedBy), When: stamp(m.CreatedAt), Why: string(m.Reason)}
 		if i+1 < len(metas) {
 			row.Previous = metas[i+1].Version
 		}
@@ -145,7 +146,7 @@ func (s *Server) historyPage(w http.ResponseWriter, r *http.Request, v viewer) {
 			return
 		}
 		if d := snap.Deployment; d != nil {
-			row.Deployed, row.DeployedAt, row.DeployedBy = true, stamp(d.DeployedAt), d.DeployedBy
+			row.Deployed, row.DeployedAt, row.DeployedBy = true, stamp(d.DeployedAt), v.who(d.DeployedBy)
 		}
 		p.History = append(p.History, row)
 	}
@@ -212,7 +213,7 @@ func (s *Server) diffPage(w http.ResponseWriter, r *http.Request, v viewer) {
 			return
 		}
 		texts[i] = string(y)
-		label := fmt.Sprintf("by %s, %s, %s", snap.Meta.CreatedBy, stamp(snap.Meta.CreatedAt), snap.Meta.Reason)
+		label := fmt.Sprintf("by %s, %s, %s", v.who(snap.Meta.CreatedBy), stamp(snap.Meta.CreatedAt), snap.Meta.Reason)
 		if i == 0 {
 			d.FromMeta = label
 		} else {
@@ -261,7 +262,7 @@ func (s *Server) currentManifest(r *http.Request, v viewer) (*manifestData, []by
 		return nil, nil, &refuseInternal
 	}
 	return &manifestData{ID: snap.Meta.ID, Version: snap.Meta.Version, YAML: string(y),
-		Meta: fmt.Sprintf("by %s, %s, %s", snap.Meta.CreatedBy, stamp(snap.Meta.CreatedAt), snap.Meta.Reason)}, y, nil
+		Meta: fmt.Sprintf("by %s, %s, %s", v.who(snap.Meta.CreatedBy), stamp(snap.Meta.CreatedAt), snap.Meta.Reason)}, y, nil
 }
 
 func (s *Server) manifestPage(w http.ResponseWriter, r *http.Request, v viewer) {
@@ -287,6 +288,28 @@ func (s *Server) manifestYAML(w http.ResponseWriter, r *http.Request, v viewer) 
 	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="arrakis-%s-%s.yaml"`, v.GuildID, m.ID))
 	_, _ = w.Write(y)
+}
+
+// who names the author of a version: "you" for the viewer, else as recorded (a Discord user
+// id from Discord, a name from the CLI).
+func (v viewer) who(by string) string {
+	switch {
+	case by == "":
+		return "unknown"
+	case by == v.UserID && v.UserName != "":
+		return v.UserName + " (you)"
+	case by == v.UserID:
+		return "you"
+	}
+	return by
+}
+
+// shortID writes a snapshot id as people say it: "v00000042" → "v42".
+func shortID(id string) string {
+	if n, err := strconv.Atoi(strings.TrimPrefix(id, "v")); err == nil && strings.HasPrefix(id, "v") {
+		return "v" + strconv.Itoa(n)
+	}
+	return id
 }
 
 // stamp formats a time for people, in UTC.

@@ -153,7 +153,7 @@ func TestWebViewInBrowser(t *testing.T) {
 	// History.
 	must("open history", chromedp.Click(chromedp.CSS(`nav a[href$="/history"]`)), chromedp.WaitVisible(chromedp.CSS("#history")))
 	hist := text("#history")
-	for _, want := range []string{"v2", "v1", "initial", "update", "deployed", g.OwnerID} {
+	for _, want := range []string{"v2", "v1", "initial", "update", "deployed", "owner (you)"} {
 		if !strings.Contains(hist, want) {
 			t.Fatalf("history lacks %q:\n%s", want, hist)
 		}
