@@ -63,7 +63,7 @@ func TestLinkNeedsManageServer(t *testing.T) {
 	f := newFixture(t)
 	c := client("127.0.0.1")
 	refused(t, "a moderator's link", f.redeem(c, f.link(guildA, modID)), http.StatusForbidden, refuseNoPermission)
-	f.access.unknown[guildB] = true
+	f.access.setUnknown(guildB)
 	refused(t, "a link to a guild the bot left", f.redeem(c, f.link(guildB, adminID)), http.StatusNotFound, refuseUnknownGuild)
 }
 
@@ -212,10 +212,19 @@ func TestPermissionRecheckedOnEveryPage(t *testing.T) {
 	if r := f.get(c, "/web/g/"+guildA+"/history", ck); r.status != http.StatusOK {
 		t.Fatalf("history: %d", r.status)
 	}
+	f.access.mu.Lock()
+	asked := f.access.calls
+	f.access.mu.Unlock()
+	f.get(c, "/web/g/"+guildA+"/drift", ck)
+	f.access.mu.Lock()
+	if f.access.calls != asked {
+		t.Errorf("a page within 30 seconds asked Discord again (%d → %d calls)", asked, f.access.calls)
+	}
+	f.access.mu.Unlock()
 	f.access.set(guildA, adminID, false)
 	f.clock.Advance(31 * time.Second)
 	refused(t, "after losing Manage Server", f.get(c, "/web/g/"+guildA+"/drift", ck), http.StatusForbidden, refuseNoPermission)
-	f.access.unknown[guildA] = true
+	f.access.setUnknown(guildA)
 	f.clock.Advance(31 * time.Second)
 	refused(t, "after the bot left the guild", f.get(c, "/web/g/"+guildA+"/drift", ck), http.StatusNotFound, refuseUnknownGuild)
 }

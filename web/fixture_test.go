@@ -55,6 +55,12 @@ func (a *stubAccess) Member(_ context.Context, guildID, userID string) (Membersh
 	return Membership{CanManage: a.manage[[2]string{guildID, userID}], GuildName: guildName, UserName: "sand-admin"}, nil
 }
 
+func (a *stubAccess) setUnknown(guildID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.unknown[guildID] = true
+}
+
 func (a *stubAccess) set(guildID, userID string, ok bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
