@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -130,12 +131,19 @@ func TestLeaseRenewedWhileDeploying(t *testing.T) {
 	e.checkDeployed(m)
 }
 
-// lostLeases is a Coordination whose leases cannot be renewed, as when another instance
-// took an expired lease over.
-type lostLeases struct{ store.Coordination }
+// lostLeases is a Coordination whose leases cannot be renewed once lost is set, as when
+// another instance took an expired lease over. Until then renewals succeed, so the loss
+// happens where the test puts it and not wherever a slow machine's first tick lands.
+type lostLeases struct {
+	store.Coordination
+	lost *atomic.Bool
+}
 
-func (lostLeases) RenewLease(context.Context, *store.Lease, time.Duration) error {
-	return &store.Error{Code: store.CodeLeaseLost, Op: "renew lease"}
+func (l lostLeases) RenewLease(ctx context.Context, lease *store.Lease, ttl time.Duration) error {
+	if l.lost.Load() {
+		return &store.Error{Code: store.CodeLeaseLost, Op: "renew lease"}
+	}
+	return l.Coordination.RenewLease(ctx, lease, ttl)
 }
 
 func TestLeaseLostStopsTheDeploy(t *testing.T) {
@@ -143,11 +151,13 @@ func TestLeaseLostStopsTheDeploy(t *testing.T) {
 	ctx := ctxT(t)
 	m := loadManifest(t, "community.yaml", e.guild.ID)
 	svc := e.newService(func(c *Config) {
-		c.Coordination = lostLeases{c.Coordination}
-		c.LeaseTTL = 90 * time.Millisecond
+		lost := &atomic.Bool{}
+		c.Coordination = lostLeases{c.Coordination, lost}
+		c.LeaseTTL = 300 * time.Millisecond
 		c.afterWrite = func(k int, recorded bool) error {
 			if k == 1 && recorded {
-				time.Sleep(200 * time.Millisecond) // a renewal tick comes and fails
+				lost.Store(true)
+				time.Sleep(400 * time.Millisecond) // renewal ticks (every 100 ms) come and fail
 			}
 			return nil
 		}
