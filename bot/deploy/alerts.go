@@ -229,7 +229,11 @@ func AlertProblemText(a *store.Alert, alertChannel string) string {
 	case AlertDMRefused:
 		return "<@" + a.DMUser + "> does not accept direct messages from this bot. Choose an alert channel in /setup (step 6), or allow DMs from server members."
 	case AlertChannelRefused:
-		return "The bot may not post in <#" + alertChannel + ">: give it View Channel, Send Messages and Embed Links there (the alert is retried at the next check), or choose another alert channel in /setup (step 6)."
+		where := "the alert channel"
+		if alertChannel != "" {
+			where = "<#" + alertChannel + ">"
+		}
+		return "The bot may not post in " + where + ": give it View Channel, Send Messages and Embed Links there (the alert is retried at the next check), or choose another alert channel in /setup (step 6)."
 	}
 	return "Discord did not accept the alert; it is retried at the next check."
 }
