@@ -40,6 +40,10 @@ const (
 // maxNonce is Discord's limit on a message nonce string.
 const maxNonce = 25
 
+// maxDeployerLookups bounds how many versions are read, newest first, to find the last
+// admin who deployed from Discord.
+const maxDeployerLookups = 50
+
 // alertNonce derives the message nonce from the guild, what the alert is about and the
 // time slot it was made in: the same alert always posts with the same nonce, and an alert
 // made again later (drift that went away and came back) gets a new one.
@@ -102,7 +106,10 @@ func (s *Service) lastDiscordDeployer(ctx context.Context, guildID, by string) s
 		s.log.Warn("list versions to find who to send an alert to", zap.String("guild", guildID), zap.Error(err))
 		return ""
 	}
-	for _, meta := range metas { // newest first
+	for i, meta := range metas { // newest first
+		if i == maxDeployerLookups {
+			break
+		}
 		snap, err := s.cfg.Shadow.Get(ctx, guildID, meta.ID)
 		if err != nil {
 			s.log.Warn("read a version to find who to send an alert to", zap.String("guild", guildID), zap.String("snapshot", meta.ID), zap.Error(err))
@@ -121,9 +128,12 @@ func (s *Service) lastDiscordDeployer(ctx context.Context, guildID, by string) s
 func (s *Service) deliver(ctx context.Context, a *store.Alert, m *wizard.Manifest) bool {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
+	channel := m.AlertChannel()
+	if channel == "" && a.DMUser == "" && a.Problem == AlertNoTarget && a.Attempts > 0 {
+		return false // still nobody to send it to: nothing to try, nothing to save
+	}
 	a.Attempts++
 	a.Problem = ""
-	channel := m.AlertChannel()
 	switch {
 	case channel != "":
 	case a.DMUser == "":

@@ -215,3 +215,41 @@ func TestAlertChannelPreflight(t *testing.T) {
 		t.Fatalf("missing alert channel: %q", rv.Problems)
 	}
 }
+
+// With no alert channel and nobody who deployed from Discord, a deploy's report is kept
+// (and not re-saved at every check while that stays so); the first deploy from Discord
+// sends its own report to that admin by DM, and nothing is kept any more.
+func TestAlertWithNobodyToSendToIsKept(t *testing.T) {
+	e := newEnv(t)
+	ctx := ctxT(t)
+	var now atomic.Int64
+	now.Store(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).UnixNano())
+	svc := e.newService(func(c *Config) {
+		c.DriftInterval, c.Now = time.Hour, func() time.Time { return time.Unix(0, now.Load()) }
+	})
+	m := loadManifest(t, "community.yaml", e.guild.ID)
+	if _, err := svc.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: "cli:ops"}); err != nil {
+		t.Fatal(err)
+	}
+	k := svc.KeptAlert(ctx, e.guild.ID)
+	if k == nil || k.Kind != store.AlertDeploy || k.Problem != AlertNoTarget || k.Attempts != 1 {
+		t.Fatalf("kept alert after a CLI deploy = %+v", k)
+	}
+	now.Add(int64(time.Hour))
+	if _, err := svc.CheckDrift(ctx, e.guild.ID); err != nil {
+		t.Fatal(err)
+	}
+	if k := svc.KeptAlert(ctx, e.guild.ID); k == nil || k.Attempts != 1 {
+		t.Fatalf("kept alert after a check with still nobody to send to = %+v", k)
+	}
+	m.Tiers[0].Role.Color++
+	if _, err := svc.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: e.guild.OwnerID}); err != nil {
+		t.Fatal(err)
+	}
+	if dms := e.fd.DMs(e.guild.OwnerID); len(dms) != 1 || !strings.Contains(dms[0].Content, "Deployed v00000002") {
+		t.Fatalf("the Discord deploy's report by DM: %d", len(dms))
+	}
+	if k := svc.KeptAlert(ctx, e.guild.ID); k != nil {
+		t.Fatalf("an alert is still kept after delivery: %+v", k)
+	}
+}
