@@ -166,6 +166,9 @@ func driftDescription(dv *deploy.DriftView, items []drift.Item, page int, notice
 	if notice != "" {
 		d.WriteString(notice + "\n\n")
 	}
+	if dv.Alert != nil && dv.Desired != nil {
+		d.WriteString(keptAlertText(dv.Alert, dv.Desired.Manifest.AlertChannel()) + "\n\n")
+	}
 	if len(items) == 0 {
 		d.WriteString("✅ No drift: your server matches the deployed setup.")
 		return d.String()

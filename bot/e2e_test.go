@@ -241,6 +241,15 @@ func (e *E2E) Press(customID string, kind discordgo.ComponentType, values ...str
 	if kind == discordgo.RoleSelectMenuComponent {
 		d["resolved"] = e.resolvedRoles(values)
 	}
+	if kind == discordgo.ChannelSelectMenuComponent {
+		// Every value claimed to be a text channel of this guild, as a forged interaction
+		// could: the bot must check the live guild, never this.
+		chans := map[string]any{}
+		for _, id := range values {
+			chans[id] = map[string]any{"id": id, "type": 0, "name": "claimed", "permissions": "0"}
+		}
+		d["resolved"] = map[string]any{"channels": chans}
+	}
 	p["data"] = d
 	return e.send(p)
 }

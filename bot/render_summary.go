@@ -27,6 +27,11 @@ func summaryFields(s *wizard.Session) []*discordgo.MessageEmbedField {
 	add("Tiers and rules", tierLines(d))
 	add("Tier roles", roleLines(d.Tiers))
 	add("Channels", channelLines(d))
+	if d.AlertChannel != "" {
+		add("Alerts", []string{"<#" + d.AlertChannel + ">"})
+	} else if s.State.Step() >= wizard.StateChannelStructure.Step() {
+		add("Alerts", []string{"No alert channel (DM to the admin who deploys)"})
+	}
 	return fs
 }
 

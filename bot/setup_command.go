@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 	"go.uber.org/zap"
@@ -36,6 +37,9 @@ func (b *Bot) startSetup(ctx context.Context, i *discordgo.Interaction) view {
 		b.sessionEvent(metrics.SessionStarted, i, s.ID)
 	}
 	notice := b.runningDeployNotice(ctx, i.GuildID, s)
+	if kept := b.keptAlertNotice(ctx, i.GuildID); kept != "" {
+		notice = strings.TrimSpace(notice + "\n\n" + kept)
+	}
 	if !existing {
 		if s, err = b.prefillFromShadow(ctx, s); err != nil {
 			return view{Content: b.sentenceFor(err, "", zap.String("guild", i.GuildID))}

@@ -12,13 +12,17 @@ import (
 
 // Step 6, CHANNEL_STRUCTURE: a template, or custom channels. For a custom channel the
 // type, category and minimum tier are picked with selects, then a modal asks for the
-// name and topic.
+// name and topic. The guild's alert channel (alerts.channel) is chosen here too, with a
+// channel select; in custom mode, whose selects fill the message, it has a view of its own
+// (the layout select's last option).
 
 const (
 	uiChanType   = "ch.type"
 	uiChanParent = "ch.parent" // a category key, or "" for none
 	uiChanTier   = "ch.tier"   // a tier id, or "" for everyone
 	noneValue    = "-"         // select value for "no category" / "everyone"
+	uiChanView   = "ch.view"   // "alerts": custom mode shows the alert channel picker
+	alertsValue  = "@alerts"   // layout select option that opens the alert channel view
 )
 
 func channelsStep() stepDef {
@@ -28,6 +32,9 @@ func channelsStep() stepDef {
 		actSelect + ":parent": selectChannelPick(uiChanParent),
 		actSelect + ":ctier":  selectChannelPick(uiChanTier),
 		"rm_chan":             (*Bot).removeLastChannel,
+		actSelect + ":alerts": (*Bot).pickAlertChannel,
+		"no_alerts":           (*Bot).clearAlertChannel,
+		"alerts_done":         (*Bot).closeAlertView,
 	}}
 }
 
@@ -44,9 +51,18 @@ func channelsUI(sc *stepCtx) stepUI {
 		Body:    "Choose how Arrakis lays out your gated channels. A channel open to a tier is open to every higher tier.",
 		Selects: []discordgo.SelectMenu{templateSelect(s)},
 	}
-	if s.Data.ChannelTemplate != wizard.TemplateCustom {
-		if chs, ps := wizard.ExpandChannels(s.Data.ChannelTemplate, nil, s.Data.Tiers); len(ps) == 0 && len(chs) > 0 {
+	custom := s.Data.ChannelTemplate == wizard.TemplateCustom
+	if !custom || s.UI[uiChanView] == "alerts" {
+		if chs, ps := wizard.ExpandChannels(s.Data.ChannelTemplate, nil, s.Data.Tiers); !custom && len(ps) == 0 && len(chs) > 0 {
 			ui.Body += fmt.Sprintf("\n\nThis layout makes %d channels and categories:\n", len(chs)) + templateList(chs, s.Data.Tiers)
+		}
+		ui.Body += "\n\n" + alertChannelText(s.Data.AlertChannel)
+		ui.Selects = append(ui.Selects, alertChannelSelect(s))
+		if s.Data.AlertChannel != "" {
+			ui.Buttons = append(ui.Buttons, button(s, "No alert channel", discordgo.SecondaryButton, "no_alerts"))
+		}
+		if custom {
+			ui.Buttons = append(ui.Buttons, button(s, "Back to channels", discordgo.PrimaryButton, "alerts_done"))
 		}
 		return ui
 	}
@@ -63,6 +79,11 @@ func templateSelect(s *wizard.Session) discordgo.SelectMenu {
 	var opts []discordgo.SelectMenuOption
 	for _, t := range wizard.Templates {
 		opts = append(opts, discordgo.SelectMenuOption{Label: wizard.TemplateTitle(t), Value: t, Default: t == s.Data.ChannelTemplate})
+	}
+	if s.Data.ChannelTemplate == wizard.TemplateCustom {
+		// Custom mode's selects leave no room for the alert channel's: it opens a view.
+		opts = append(opts, discordgo.SelectMenuOption{Label: "Alert channel…", Value: alertsValue,
+			Description: "Where this server's deploy results and drift reports go"})
 	}
 	return selectMenu(s, "tmpl", "Channel layout", opts)
 }
@@ -101,10 +122,15 @@ func minTierSelect(s *wizard.Session) discordgo.SelectMenu {
 }
 
 func (b *Bot) selectTemplate(ctx context.Context, c *click) Reply {
+	if c.firstValue() == alertsValue && c.s.Data.ChannelTemplate == wizard.TemplateCustom {
+		setUI(c.s, uiChanView, "alerts")
+		return b.save(ctx, c, "")
+	}
 	if !wizard.ValidTemplate(c.firstValue()) {
 		return b.show(ctx, c.s, msgOutOfDate, updateMessage)
 	}
 	c.s.Data.ChannelTemplate = c.firstValue()
+	delete(c.s.UI, uiChanView)
 	return b.save(ctx, c, "")
 }
 

@@ -110,6 +110,9 @@ func planText(r *deploy.Review) string {
 			b.WriteString("• " + opText(op) + "\n")
 		}
 	}
+	for _, w := range r.Warnings {
+		b.WriteString("\n⚠️ " + w)
+	}
 	if r.OK() {
 		b.WriteString("\n✅ **Preflight passed:** Arrakis has the permissions and role position it needs.")
 	} else {

@@ -116,7 +116,51 @@ type Shadow interface {
 	Communities(ctx context.Context) ([]string, error)
 	// Check verifies that the backend is reachable and honours conditional writes.
 	Check(ctx context.Context) error
+	// SaveAlert replaces the community's kept alert (there is one at a time: a later alert
+	// supersedes the earlier one). It lives beside the history, so `serve` and the CLI see
+	// the same alert whatever coordination store each uses.
+	SaveAlert(ctx context.Context, communityID string, a *Alert) error
+	// Alert reads the community's kept alert; CodeNotFound when there is none.
+	Alert(ctx context.Context, communityID string) (*Alert, error)
 }
+
+// AlertKind says what an alert reports.
+type AlertKind string
+
+const (
+	AlertDeploy AlertKind = "deploy" // a deploy's result
+	AlertDrift  AlertKind = "drift"  // a scheduled drift check found drift
+)
+
+// Alert is a guild's latest alert and where it stands. It counts as delivered only once
+// Discord accepted the message (DeliveredAt set); until then every check retries it with
+// the same Nonce, so a retry whose earlier answer was lost never posts twice. /drift,
+// /setup and `arrakis drift` show an undelivered alert, with Problem saying why.
+type Alert struct {
+	GuildID string    `json:"guildId"`
+	Kind    AlertKind `json:"kind"`
+	// Subject is what the alert is about ("drift:<report sha256>", "deploy:<snapshot id>"):
+	// a check that finds the same subject again does not make a new alert.
+	Subject   string    `json:"subject"`
+	Text      string    `json:"text"`
+	Nonce     string    `json:"nonce"` // Discord message nonce (≤ 25 characters), fixed at creation
+	CreatedAt time.Time `json:"createdAt"`
+	// DMUser is the admin a DM goes to when the manifest has no alert channel: the last
+	// admin who deployed from Discord ("" when there is none).
+	DMUser string `json:"dmUser,omitempty"`
+	// Attempts counts posts tried; Problem is the last reason it was not delivered.
+	Attempts    int       `json:"attempts"`
+	Problem     string    `json:"problem,omitempty"`
+	DeliveredAt time.Time `json:"deliveredAt,omitempty"`
+	DeliveredTo string    `json:"deliveredTo,omitempty"` // the channel id it was posted to
+	MessageID   string    `json:"messageId,omitempty"`
+	// Resolved marks a drift alert whose drift is gone before it was delivered: it is no
+	// longer shown and not retried.
+	Resolved bool `json:"resolved,omitempty"`
+}
+
+// Pending reports whether the alert still waits for delivery (and is shown to admins).
+func (a *Alert) Pending() bool { return a != nil && a.DeliveredAt.IsZero() && !a.Resolved }
 
 // Reason says why a snapshot was made.
 type Reason string

@@ -20,6 +20,9 @@ func BuildManifest(guildID string, d SessionData) (*Manifest, Problems) {
 		ChannelTemplate: d.ChannelTemplate,
 	}
 	m.Channels, _ = ExpandChannels(d.ChannelTemplate, d.CustomChannels, d.Tiers)
+	if d.AlertChannel != "" {
+		m.Alerts = &Alerts{Channel: d.AlertChannel}
+	}
 	// The step checks word problems the way the wizard asked the questions; the manifest
 	// check then catches anything only the whole shows.
 	ps := ValidateStep(StateReview, d)
@@ -48,6 +51,7 @@ func SessionDataFromManifest(m *Manifest, snapshotID string) SessionData {
 		Assets:          c.Assets,
 		Tiers:           c.Tiers,
 		ChannelTemplate: c.ChannelTemplate,
+		AlertChannel:    c.AlertChannel(),
 		EditOf:          snapshotID,
 	}
 	if c.ChannelTemplate == TemplateCustom {

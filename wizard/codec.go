@@ -96,6 +96,10 @@ func (m *Manifest) normalized() *Manifest {
 	}
 	c.Tiers = cloneTiers(m.Tiers)
 	c.Channels = append([]Channel{}, m.Channels...)
+	if m.Alerts != nil {
+		a := *m.Alerts
+		c.Alerts = &a
+	}
 	return &c
 }
 

@@ -21,6 +21,23 @@ type Manifest struct {
 	// custom) so that editing starts from the same choice.
 	ChannelTemplate string    `json:"channelTemplate" yaml:"channelTemplate"`
 	Channels        []Channel `json:"channels" yaml:"channels"`
+	// Alerts says where this guild's deploy results and drift reports go. It belongs to the
+	// guild's manifest, never to the process, so one guild's alerts never reach another.
+	Alerts *Alerts `json:"alerts,omitempty" yaml:"alerts,omitempty"`
+}
+
+// Alerts is where a guild's alerts go. Without a channel they go by DM to the last admin
+// who deployed from Discord, or are kept and shown by /drift, /setup and `arrakis drift`.
+type Alerts struct {
+	Channel string `json:"channel,omitempty" yaml:"channel,omitempty"` // a text channel id of the guild
+}
+
+// AlertChannel is the guild's alert channel id, or "" when none is set.
+func (m *Manifest) AlertChannel() string {
+	if m == nil || m.Alerts == nil {
+		return ""
+	}
+	return m.Alerts.Channel
 }
 
 // Community names the community. The community id is the guild id.

@@ -47,6 +47,7 @@ type SessionData struct {
 	Tiers           []Tier    `json:"tiers,omitempty"`           // ELIGIBILITY_RULES and, for Tier.Role, ROLE_MAPPING
 	ChannelTemplate string    `json:"channelTemplate,omitempty"` // CHANNEL_STRUCTURE
 	CustomChannels  []Channel `json:"customChannels,omitempty"`  // CHANNEL_STRUCTURE, template custom
+	AlertChannel    string    `json:"alertChannel,omitempty"`    // CHANNEL_STRUCTURE: alerts.channel, "" = none
 
 	// EditOf is the snapshot id the session started from when the guild already had a
 	// deployed manifest (edit mode); empty for a first setup.

@@ -40,6 +40,7 @@ func (m *Manifest) layoutProblems() Problems {
 		}
 	}
 	ps = append(ps, ValidateChannels(m.Channels, m.Tiers, 0)...)
+	ps = append(ps, ValidateAlertChannel(m.AlertChannel())...)
 	if ValidTemplate(m.ChannelTemplate) && m.ChannelTemplate != TemplateCustom {
 		want, _ := ExpandChannels(m.ChannelTemplate, nil, m.Tiers)
 		if !sameChannels(want, m.Channels) {
@@ -63,6 +64,15 @@ func (m *Manifest) contentProblems() Problems {
 	ps = append(ps, ValidateAssets(m.Assets, chainIDs(m.Chains))...)
 	ps = append(ps, validateTierRules(m.Tiers, m.Assets)...)
 	return ps
+}
+
+// ValidateAlertChannel checks an alert channel id ("" means none, which is valid). Whether
+// the channel exists and is a text channel is for the bot to check against the live guild.
+func ValidateAlertChannel(id string) Problems {
+	if id != "" && !isSnowflakeID(id) {
+		return Problems{problem("alerts.channel", "Alert channel", "expected a Discord channel id (digits only; right-click the channel → Copy Channel ID), got "+quote(id))}
+	}
+	return nil
 }
 
 func sameChannels(a, b []Channel) bool {
@@ -98,7 +108,7 @@ func ValidateStep(state State, d SessionData) Problems {
 		return ValidateRoleMappings(d.Tiers)
 	case StateChannelStructure:
 		_, ps := ExpandChannels(d.ChannelTemplate, d.CustomChannels, d.Tiers)
-		return ps
+		return append(ps, ValidateAlertChannel(d.AlertChannel)...)
 	case StateReview:
 		var ps Problems
 		for _, s := range States[:StateReview.Step()-1] {

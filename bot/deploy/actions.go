@@ -43,6 +43,7 @@ func (s *Service) Drift(ctx context.Context, guildID string) (*DriftView, error)
 			view.PrunePlan = append(view.PrunePlan, op)
 		}
 	}
+	view.Alert = s.KeptAlert(ctx, guildID)
 	return view, nil
 }
 

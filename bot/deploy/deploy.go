@@ -39,9 +39,6 @@ type Config struct {
 
 	// BotName names the bot in sentences for admins ("Arrakis's role must be above …").
 	BotName string
-	// AlertChannel receives deploy reports and drift alerts; empty: the admin's DMs
-	// (deploy reports) or nowhere (scheduled drift alerts are then only logged).
-	AlertChannel string
 	// DriftInterval is how often scheduled drift checks run; 0 turns them off.
 	DriftInterval time.Duration
 
@@ -178,6 +175,9 @@ type Review struct {
 	// Problems are the preflight failures, each a sentence naming the fix. A review with
 	// problems must not be deployed.
 	Problems []string `json:"problems,omitempty"`
+	// Warnings are worth reading but do not stop a deploy (an alert channel everyone can
+	// read).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // OK reports whether the plan passed preflight.
@@ -194,6 +194,8 @@ type DriftView struct {
 	Plan    []drift.Op      `json:"plan"`
 	// PrunePlan deletes the _extra resources; shown only for a confirmed prune.
 	PrunePlan []drift.Op `json:"prunePlan,omitempty"`
+	// Alert is the guild's alert that could not be delivered yet (nil when none).
+	Alert *store.Alert `json:"alert,omitempty"`
 }
 
 // HistoryEntry is one snapshot as `arrakis history` lists it.

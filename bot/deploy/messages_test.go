@@ -41,8 +41,9 @@ func TestAuditReasonEncodedAndBounded(t *testing.T) {
 func TestDeployReportGoesToAlertChannelWithoutPings(t *testing.T) {
 	e := newEnv(t)
 	ctx := ctxT(t)
-	svc := e.newService(func(c *Config) { c.AlertChannel = e.guild.GeneralID })
+	svc := e.newService(nil)
 	m := loadManifest(t, "community.yaml", e.guild.ID)
+	m.Alerts = &wizard.Alerts{Channel: e.guild.GeneralID}
 	res, err := svc.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: e.guild.OwnerID})
 	if err != nil {
 		t.Fatal(err)

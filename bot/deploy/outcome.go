@@ -81,7 +81,8 @@ func (s *Service) fail(ctx context.Context, r *run, result *Result, remaining []
 		s.log.Warn("save failed deploy progress failed", zap.String("guild", r.guildID), zap.Error(err))
 	}
 	result.Report = e.Message
-	s.notify(sctx, r.progress.StartedBy, e.Message)
+	s.notify(sctx, r.guildID, r.manifest, r.progress.StartedBy,
+		fmt.Sprintf("deploy:%s:failed:%d", r.progress.SnapshotID, r.progress.StartedAt.UnixNano()), e.Message)
 	return e
 }
 

@@ -31,6 +31,7 @@ var permissionNames = []struct {
 	{discordgo.PermissionManageChannels, "Manage Channels"},
 	{discordgo.PermissionViewChannel, "View Channels"},
 	{discordgo.PermissionSendMessages, "Send Messages"},
+	{discordgo.PermissionEmbedLinks, "Embed Links"},
 	{discordgo.PermissionReadMessageHistory, "Read Message History"},
 	{discordgo.PermissionVoiceConnect, "Connect"},
 	{discordgo.PermissionVoiceSpeak, "Speak"},

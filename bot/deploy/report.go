@@ -1,12 +1,8 @@
 package deploy
 
 import (
-	"context"
 	"fmt"
 	"strings"
-
-	"github.com/bwmarrin/discordgo"
-	"go.uber.org/zap"
 
 	"github.com/arrakis-bot/arrakis/drift"
 )
@@ -74,46 +70,3 @@ func plural(n int) string {
 }
 
 func joinSentences(ss []string) string { return strings.Join(ss, " ") }
-
-// notify posts a message to the alert channel, or to the admin's DMs when there is none
-// (and the admin is a Discord user). Mentions render but ping nobody. Best effort: a
-// failure is logged, never returned, since the deploy itself is done.
-func (s *Service) notify(ctx context.Context, by, text string) {
-	if s.dg == nil || text == "" {
-		return
-	}
-	channel := s.cfg.AlertChannel
-	if channel == "" {
-		if !isSnowflake(by) {
-			return
-		}
-		var dm *discordgo.Channel
-		err := s.withRateLimitRetry(ctx, func() (err error) {
-			dm, err = s.dg.UserChannelCreate(by, s.requestOptions(ctx)...)
-			return err
-		})
-		if err != nil {
-			s.log.Warn("open DM for deploy report failed", zap.String("user", by), zap.Error(err))
-			return
-		}
-		channel = dm.ID
-	}
-	s.post(ctx, channel, text)
-}
-
-func (s *Service) post(ctx context.Context, channelID, text string) {
-	if len(text) > 2000 {
-		text = text[:1990] + "…"
-		for !utf8Valid(text) {
-			text = text[:len(text)-1]
-		}
-	}
-	msg := &discordgo.MessageSend{Content: text, AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}
-	err := s.withRateLimitRetry(ctx, func() error {
-		_, err := s.dg.ChannelMessageSendComplex(channelID, msg, s.requestOptions(ctx)...)
-		return err
-	})
-	if err != nil {
-		s.log.Warn("post report failed", zap.String("channel", channelID), zap.Error(err))
-	}
-}

@@ -14,10 +14,6 @@ import (
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
-// reportMemory is how long a posted drift report is remembered, so the same report is
-// not posted twice.
-const reportMemory = 30 * 24 * time.Hour
-
 // GuildLister returns the guilds the scheduled drift checks visit: the gateway state's
 // guilds in gateway mode, the communities with shadow history in HTTP mode.
 type GuildLister func(ctx context.Context) ([]string, error)
@@ -75,9 +71,11 @@ func (s *Service) scheduledCheck(ctx context.Context, guildID string) {
 	}
 }
 
-// CheckDrift is one scheduled drift check of a guild: at most once per interval slot
-// across instances, and it posts the report to the alert channel only when drift is
-// there and the same report was not posted before. It reports whether it posted.
+// CheckDrift is one scheduled drift check of a guild, at most once per interval slot
+// across instances. Drift makes an alert for this guild (unless the same report was already
+// made one); an alert not delivered yet (a refused post, a deploy result whose post failed)
+// is retried; a drift alert whose drift is gone before delivery is dropped. It reports
+// whether an alert was delivered.
 func (s *Service) CheckDrift(ctx context.Context, guildID string) (bool, error) {
 	interval := s.cfg.DriftInterval
 	if interval <= 0 {
@@ -98,24 +96,39 @@ func (s *Service) CheckDrift(ctx context.Context, guildID string) (bool, error) 
 	if err != nil {
 		return false, err
 	}
+	m, kept := view.Desired.Manifest, view.Alert
 	if view.Report.Empty() {
-		return false, nil
+		switch {
+		case kept == nil:
+			return false, nil
+		case kept.Kind == store.AlertDrift:
+			kept.Resolved = true // the drift it reported is gone: nothing left to say
+			if err := s.cfg.Shadow.SaveAlert(ctx, guildID, kept); err != nil {
+				return false, fmt.Errorf("drop the resolved drift alert of guild %s: %w", guildID, err)
+			}
+			return false, nil
+		}
+		return s.deliver(ctx, kept, m), nil
 	}
 	body, err := json.Marshal(view.Report.Items)
 	if err != nil {
 		return false, fmt.Errorf("encode drift report: %w", err)
 	}
 	sum := sha256.Sum256(body)
-	first, err = s.cfg.Coordination.MarkOnce(ctx, "driftreport:"+guildID+":"+hex.EncodeToString(sum[:]), reportMemory)
-	if err != nil || !first {
-		return false, err
+	subject := "drift:" + hex.EncodeToString(sum[:])
+	if kept != nil && kept.Subject == subject {
+		return s.deliver(ctx, kept, m), nil // the same report, not delivered yet: retry it
 	}
-	if s.cfg.AlertChannel == "" {
-		s.log.Info("drift found; no alert channel is configured", zap.String("guild", guildID), zap.Int("items", len(view.Report.Items)))
-		return false, nil
+	last, err := s.cfg.Shadow.Alert(ctx, guildID)
+	if err == nil && last.Subject == subject && !last.Resolved {
+		return false, nil // this report was already delivered
 	}
-	s.post(ctx, s.cfg.AlertChannel, "Drift check: "+FormatReport(view.Report)+"\nRun /drift to review and fix it.")
-	return true, nil
+	dmUser := ""
+	if m.AlertChannel() == "" {
+		dmUser = s.lastDiscordDeployer(ctx, guildID, "")
+	}
+	a := s.newAlert(guildID, store.AlertDrift, subject, "Drift check: "+FormatReport(view.Report)+"\nRun /drift to review and fix it.", dmUser)
+	return s.deliver(ctx, a, m), nil
 }
 
 func running(p *store.DeployProgress) bool {

@@ -11,6 +11,8 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/arrakis-bot/arrakis/wizard"
 )
 
 // A scheduled run goes on past a guild that removed the bot (an info line, no alert) and
@@ -19,13 +21,16 @@ func TestRunDriftChecksSkipsALostGuild(t *testing.T) {
 	lost := newEnv(t)
 	e := newEnv(t, func(c *envConfig) { c.fd = lost.fd }, withStores(lost.shadow, lost.coord))
 	deployed(t, lost, loadManifest(t, "community.yaml", lost.guild.ID))
-	res := deployed(t, e, loadManifest(t, "community.yaml", e.guild.ID))
+	m := loadManifest(t, "community.yaml", e.guild.ID)
+	m.Alerts = &wizard.Alerts{Channel: e.guild.GeneralID}
+	res := deployed(t, e, m)
+	base := len(e.fd.Messages(e.guild.GeneralID)) // the deploy's report
 	lost.fd.RemoveBot(lost.guild.ID)
 	e.fd.DeleteChannel(res.Resources.Channels["tier-t1-voice"])
 
 	core, logs := observer.New(zapcore.InfoLevel)
 	svc := e.newService(func(c *Config) {
-		c.DriftInterval, c.AlertChannel, c.Logger = 50*time.Millisecond, e.guild.GeneralID, zap.New(core)
+		c.DriftInterval, c.Logger = 50*time.Millisecond, zap.New(core)
 	})
 	var calls atomic.Int32
 	list := func(context.Context) ([]string, error) {
@@ -38,14 +43,14 @@ func TestRunDriftChecksSkipsALostGuild(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- svc.RunDriftChecks(ctx, list) }()
 	deadline := time.Now().Add(30 * time.Second)
-	for len(e.fd.Messages(e.guild.GeneralID)) == 0 && time.Now().Before(deadline) {
+	for len(e.fd.Messages(e.guild.GeneralID)) == base && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("RunDriftChecks returned %v after cancel, want nil", err)
 	}
-	msgs := e.fd.Messages(e.guild.GeneralID)
+	msgs := e.fd.Messages(e.guild.GeneralID)[base:]
 	if len(msgs) == 0 || !strings.HasPrefix(msgs[0].Content, "Drift check:") {
 		t.Fatalf("no drift alert for the guild after the lost one (listing calls %d)", calls.Load())
 	}

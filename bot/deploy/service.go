@@ -99,12 +99,14 @@ func (s *Service) Review(ctx context.Context, guildID string, m *wizard.Manifest
 	if err != nil {
 		return nil, err
 	}
+	alertProblems, warnings := s.alertPreflight(st.live, m)
 	return &Review{
 		GuildID: guildID, Manifest: m, Guild: st.live.Guild,
 		Shadow: st.deployed, Desired: st.latest,
 		Plan:      st.plan,
 		Report:    drift.Compare(m, st.shadow, st.live.Guild),
-		Problems:  s.preflight(st.live, m, st.plan, st.res),
+		Problems:  append(s.preflight(st.live, m, st.plan, st.res), alertProblems...),
+		Warnings:  warnings,
 		PrunePlan: deletesOnly(drift.Plan(m, st.shadow, st.live.Guild, drift.Options{Prune: true})),
 	}, nil
 }
@@ -182,7 +184,8 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 			return s.unchanged(ctx, req, st)
 		}
 	}
-	if problems := s.preflight(st.live, m, st.plan, st.res); len(problems) > 0 {
+	alertProblems, _ := s.alertPreflight(st.live, m)
+	if problems := append(s.preflight(st.live, m, st.plan, st.res), alertProblems...); len(problems) > 0 {
 		return nil, &Error{Code: CodePreflight, Problems: problems,
 			Message: "The deploy did not start: " + joinSentences(problems)}
 	}
@@ -265,7 +268,7 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 	}
 	s.fillResult(result, r, nil)
 	result.Report = s.report(result, r)
-	s.notify(ctx, req.By, result.Report)
+	s.notify(ctx, guildID, m, req.By, fmt.Sprintf("deploy:%s:completed:%d", snap.ID, r.progress.StartedAt.UnixNano()), result.Report)
 	return result, nil
 }
 

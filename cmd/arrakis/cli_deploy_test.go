@@ -80,6 +80,12 @@ func TestDriftExitCodes(t *testing.T) {
 	if code, out, _ := arrakis(t, "", "drift", "--guild", g.ID); code != 0 || !strings.Contains(out, "no drift") {
 		t.Fatalf("drift after apply = %d %q, want 0 and no drift", code, out)
 	}
+	// No alert channel and nobody deployed from Discord: the deploy's report is kept and
+	// shown here, worded for the terminal.
+	if _, out, _ := arrakis(t, "", "drift", "--guild", g.ID); !strings.Contains(out, "Undelivered alert (deploy") ||
+		!strings.Contains(out, "set alerts.channel in the manifest and run arrakis apply") || strings.Contains(out, "<@") {
+		t.Fatalf("drift does not show the kept alert for the terminal:\n%s", out)
+	}
 	holder := fd.RoleByName(g.ID, "Holder")
 	fd.UpdateRole(g.ID, holder.ID, func(r *discordgo.Role) { r.Name = "Holders!" })
 	code, out, _ := arrakis(t, "", "drift", "--guild", g.ID)

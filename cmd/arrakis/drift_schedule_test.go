@@ -80,11 +80,15 @@ func TestServeHTTPModeSchedulesDriftChecks(t *testing.T) {
 	lost, kept := fd.Seed(fakediscord.GuildOptions{}), fd.Seed(fakediscord.GuildOptions{})
 	var res *deploy.Result
 	for _, g := range []fakediscord.SeededGuild{lost, kept} {
-		res, err = svc.Deploy(ctx, deploy.Request{GuildID: g.ID, Manifest: exampleManifest(t, g.ID), By: "tester"})
+		m := exampleManifest(t, g.ID)
+		m.Alerts = &wizard.Alerts{Channel: g.GeneralID} // each guild's own alert channel
+		res, err = svc.Deploy(ctx, deploy.Request{GuildID: g.ID, Manifest: m, By: "tester"})
 		if err != nil {
 			t.Fatalf("deploy into %s: %v", g.ID, err)
 		}
 	}
+	// The deploy reports went to each guild's channel; what comes after is the drift check.
+	baseKept, baseLost := len(fd.Messages(kept.GeneralID)), len(fd.Messages(lost.GeneralID))
 	fd.RemoveBot(lost.ID)
 	gone := res.Resources.Channels["tier-t1-voice"]
 	fd.DeleteChannel(gone)
@@ -96,7 +100,7 @@ func TestServeHTTPModeSchedulesDriftChecks(t *testing.T) {
 	cfg.DataDir = dataDir
 	// Below config's one-minute floor (serve takes the config as it is): the test waits
 	// for one tick, not a minute.
-	cfg.Drift.Interval, cfg.Drift.AlertChannel = 300*time.Millisecond, kept.GeneralID
+	cfg.Drift.Interval = 300 * time.Millisecond
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -122,17 +126,17 @@ func TestServeHTTPModeSchedulesDriftChecks(t *testing.T) {
 	skipped := func() int {
 		return logs.FilterMessageSnippet("skipped").FilterField(zap.String("guild", lost.ID)).Len()
 	}
-	for (len(fd.Messages(kept.GeneralID)) == 0 || skipped() == 0) && time.Now().Before(deadline) {
+	for (len(fd.Messages(kept.GeneralID)) == baseKept || skipped() == 0) && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
-	msgs := fd.Messages(kept.GeneralID)
+	msgs := fd.Messages(kept.GeneralID)[baseKept:]
 	if len(msgs) == 0 {
 		t.Fatal("no scheduled drift alert within 30s in HTTP mode")
 	}
 	if !strings.HasPrefix(msgs[0].Content, "Drift check:") || !strings.Contains(msgs[0].Content, "channel_missing Holder Voice") {
 		t.Fatalf("alert does not report the deleted channel:\n%s", msgs[0].Content)
 	}
-	if n := len(fd.Messages(lost.GeneralID)); n != 0 {
+	if n := len(fd.Messages(lost.GeneralID)) - baseLost; n != 0 {
 		t.Errorf("%d messages posted in the guild that removed the bot", n)
 	}
 	if skipped() == 0 {

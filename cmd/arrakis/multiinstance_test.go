@@ -60,11 +60,11 @@ func TestMultiInstance(t *testing.T) {
 		return out
 	}
 	// Every instance runs the scheduled drift check each interval (config's minimum is a
-	// minute); the alerts go to #general.
+	// minute). The manifest has no alert channel: alerts go by DM to the owner, who
+	// deployed from Discord.
 	const interval = time.Minute
 	httpMode := with(map[string]string{
 		"ARRAKIS_DISCORD_MODE": "http", "ARRAKIS_DRIFT_INTERVAL": interval.String(),
-		"ARRAKIS_DRIFT_ALERT_CHANNEL": seed.GeneralID,
 	})
 	var nodes []*child
 	for _, name := range []string{"a", "b", "c"} {
@@ -216,7 +216,7 @@ func TestMultiInstance(t *testing.T) {
 		started := time.Now()
 		alerts := func() []*discordgo.Message {
 			var out []*discordgo.Message
-			for _, m := range fd.Messages(seed.GeneralID) {
+			for _, m := range fd.DMs(seed.OwnerID) {
 				if strings.HasPrefix(m.Content, "Drift check:") {
 					out = append(out, m)
 				}

@@ -121,7 +121,11 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 		_ = srv.Close()
 		return err
 	}
-	startDriftChecks(ctx, svc, driftGuilds(cfg.Discord.Mode, dg, st.Shadow), log)
+	// The checks write to the stores (a kept alert): serve returns, and the stores close,
+	// only after the check under way has finished.
+	driftCtx, stopDrift := context.WithCancel(ctx)
+	driftDone := startDriftChecks(driftCtx, svc, driftGuilds(cfg.Discord.Mode, dg, st.Shadow), log)
+	defer func() { stopDrift(); <-driftDone }()
 	log.Info("arrakis is serving", zap.String("mode", cfg.Discord.Mode), zap.String("listen", ln.Addr().String()))
 	select {
 	case <-ctx.Done():
@@ -146,15 +150,18 @@ func startGateway(ctx context.Context, cfg *config.Config, b *bot.Bot, dg *disco
 }
 
 // startDriftChecks runs the scheduled drift checks (off when drift.interval is 0) in the
-// background until ctx ends.
+// background until ctx ends; the returned channel closes when they have stopped.
 func startDriftChecks(ctx context.Context, svc interface {
 	RunDriftChecks(context.Context, deploy.GuildLister) error
-}, guilds deploy.GuildLister, log *zap.Logger) {
+}, guilds deploy.GuildLister, log *zap.Logger) <-chan struct{} {
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		if err := svc.RunDriftChecks(ctx, guilds); err != nil && ctx.Err() == nil {
 			log.Warn("scheduled drift checks stopped", zap.Error(err))
 		}
 	}()
+	return done
 }
 
 // driftGuilds says which guilds the scheduled drift checks visit. In gateway mode: the

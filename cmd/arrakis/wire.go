@@ -167,6 +167,6 @@ func (g *gatewayOverride) RoundTrip(req *http.Request) (*http.Response, error) {
 func newDeployService(cfg *config.Config, dg *discordgo.Session, st *stores, log *zap.Logger) *deploy.Service {
 	return deploy.New(deploy.Config{
 		Session: dg, Shadow: st.Shadow, Coordination: st.Coordination, Logger: log,
-		AlertChannel: cfg.Drift.AlertChannel, DriftInterval: cfg.Drift.Interval,
+		DriftInterval: cfg.Drift.Interval,
 	})
 }

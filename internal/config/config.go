@@ -67,8 +67,7 @@ type Session struct {
 
 // Drift is the scheduled drift check.
 type Drift struct {
-	Interval     time.Duration `yaml:"interval"`      // 0 = off
-	AlertChannel string        `yaml:"alert_channel"` // channel id for reports; empty = the admin's DMs
+	Interval time.Duration `yaml:"interval"` // 0 = off
 }
 
 // Log is the operator's log.

@@ -119,7 +119,6 @@ func TestEveryKeyHasAnEnvOverride(t *testing.T) {
 		"data_dir":               {"/var/lib/arrakis", "/var/lib/arrakis"},
 		"session.ttl":            {"30m", 30 * time.Minute},
 		"drift.interval":         {"1h", time.Hour},
-		"drift.alert_channel":    {"987654321098765432", "987654321098765432"},
 		"log.level":              {"debug", "debug"},
 		"web.base_url":           {"https://arrakis.example.com", "https://arrakis.example.com"},
 		"web.trusted_proxies":    {"10.0.0.0/8, 192.0.2.10", "10.0.0.0/8, 192.0.2.10"},
@@ -242,7 +241,12 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"half credentials", "", []string{"ARRAKIS_S3_ACCESS_KEY=ak"}, []string{"s3.access_key: and s3.secret_key must be set together"}},
 		{"empty data dir", "", []string{"ARRAKIS_DATA_DIR="}, []string{"data_dir: must not be empty"}},
 		{"drift too often", "", []string{"ARRAKIS_DRIFT_INTERVAL=10s"}, []string{"drift.interval: 10s is too short: use 0 (off) or at least 1m0s"}},
-		{"alert channel", "", []string{"ARRAKIS_DRIFT_ALERT_CHANNEL=#alerts"}, []string{`drift.alert_channel: "#alerts" is not a channel id`}},
+		// The process-wide alert channel moved into each guild's manifest: an old setting is
+		// told where it went, not "unknown key".
+		{"alert channel moved (env)", "", []string{"ARRAKIS_DRIFT_ALERT_CHANNEL=987654321098765432"},
+			[]string{"ARRAKIS_DRIFT_ALERT_CHANNEL (drift.alert_channel): this setting moved", "alerts.channel in the manifest"}},
+		{"alert channel moved (file)", "drift:\n  alert_channel: \"987654321098765432\"\n", nil,
+			[]string{":2: drift.alert_channel: this setting moved", "step 6"}},
 		{"log level", "", []string{"ARRAKIS_LOG_LEVEL=verbose"}, []string{`log.level: "verbose" is not a level (use debug, info, warn or error)`}},
 		{"every problem reported", "colour: blue\n", []string{"ARRAKIS_SESSION_TTL=15", "ARRAKIS_NOPE=1"},
 			[]string{"colour: unknown key", "session.ttl", "ARRAKIS_NOPE"}},
@@ -268,6 +272,9 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q\nlacks %q", err, w)
 				}
+			}
+			if strings.Contains(c.name, "moved") && strings.Contains(err.Error(), "unknown key") {
+				t.Errorf("a moved key is called unknown: %q", err)
 			}
 		})
 	}

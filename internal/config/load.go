@@ -96,6 +96,10 @@ func walk(c *Config, file string, m *yaml.Node, prefix string) []error {
 			}
 			continue
 		}
+		if why, ok := movedKeys[name]; ok {
+			errs = append(errs, fmt.Errorf("%s: %s", at, why))
+			continue
+		}
 		errs = append(errs, fmt.Errorf("%s: unknown key%s", at, suggest(name, allPaths())))
 	}
 	return errs
@@ -116,6 +120,10 @@ func applyEnv(c *Config, environ []string) []error {
 			continue
 		}
 		k := keyByEnv[name]
+		if path, ok := movedEnv(name); ok {
+			errs = append(errs, fmt.Errorf("config: environment variable %s (%s): %s", name, path, movedKeys[path]))
+			continue
+		}
 		if k == nil {
 			errs = append(errs, fmt.Errorf("config: environment variable %s names no configuration key%s", name, suggest(name, allEnvs())))
 			continue
@@ -125,6 +133,24 @@ func applyEnv(c *Config, environ []string) []error {
 		}
 	}
 	return errs
+}
+
+// movedKeys are keys that no longer exist, each with the sentence that says where its
+// setting went, so an old config file or environment gets directions, not "unknown key".
+var movedKeys = map[string]string{
+	"drift.alert_channel": "this setting moved: each server now chooses its own alert channel in /setup " +
+		"(step 6, \"Alert channel\"; alerts.channel in the manifest YAML), so one server's alerts never reach another; " +
+		"remove this key",
+}
+
+// movedEnv reports whether name is the environment variable of a moved key, and which.
+func movedEnv(name string) (string, bool) {
+	for path := range movedKeys {
+		if name == EnvPrefix+strings.ToUpper(strings.ReplaceAll(path, ".", "_")) {
+			return path, true
+		}
+	}
+	return "", false
 }
 
 func ignoredEnvName(name string) bool {

@@ -104,9 +104,6 @@ func (c *Config) Validate() error {
 	if c.Drift.Interval < 0 || (c.Drift.Interval > 0 && c.Drift.Interval < minDriftInterval) {
 		bad("drift.interval", "%s is too short: use 0 (off) or at least %s", c.Drift.Interval, minDriftInterval)
 	}
-	if c.Drift.AlertChannel != "" && !isSnowflake(c.Drift.AlertChannel) {
-		bad("drift.alert_channel", "%q is not a channel id (right-click the channel → Copy Channel ID)", c.Drift.AlertChannel)
-	}
 	if c.Web.BaseURL != "" {
 		if err := checkWebBaseURL(c.Web.BaseURL); err != nil {
 			bad("web.base_url", "%v", err)

@@ -14,6 +14,7 @@ type failure struct {
 	method, prefix string
 	left, status   int
 	retryAfter     time.Duration
+	applied        bool // the request is carried out first; only its answer is lost
 }
 
 // FailNext makes the next n requests whose method matches (""=any) and whose
@@ -24,6 +25,17 @@ func (s *Server) FailNext(method, pathPrefix string, n int, status int, retryAft
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, &failure{method: strings.ToUpper(method), prefix: pathPrefix, left: n, status: status, retryAfter: retryAfter})
+}
+
+// LoseNextAnswers makes the next n requests whose method matches (""=any) and whose path
+// starts with pathPrefix be carried out as usual, and then answered with status (a 5xx)
+// instead of their result: what a client sees when Discord applied a request but the
+// answer was lost (a dropped connection, a gateway error). Whether a retry then
+// duplicates anything is up to the client (message nonces, re-reading the guild).
+func (s *Server) LoseNextAnswers(method, pathPrefix string, n int, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, &failure{method: strings.ToUpper(method), prefix: pathPrefix, left: n, status: status, applied: true})
 }
 
 func (s *Server) takeFailure(method, path string) *failure {

@@ -18,8 +18,12 @@ type message struct {
 	Flags              int
 	Timestamp, Edited  time.Time
 	WebhookID          string // application id for interaction messages
+	Nonce              string // as sent; echoed in the answer
 	Deleted            bool
 }
+
+// nonceWindow is how long Discord remembers an enforced nonce ("a few minutes").
+const nonceWindow = 5 * time.Minute
 
 func (s *Server) newMessage(channelID string) *message {
 	m := &message{ID: newID(), ChannelID: channelID, Timestamp: time.Now().UTC(), Embeds: json.RawMessage("[]"), Components: json.RawMessage("[]")}
@@ -93,6 +97,9 @@ func (s *Server) messageJSON(m *message) obj {
 	if !m.Edited.IsZero() {
 		o["edited_timestamp"] = m.Edited.Format(time.RFC3339Nano)
 	}
+	if m.Nonce != "" {
+		o["nonce"] = m.Nonce
+	}
 	if m.WebhookID != "" {
 		o["webhook_id"] = m.WebhookID
 		o["application_id"] = m.WebhookID
@@ -146,10 +153,55 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, 50006, "Cannot send an empty message")
 		return
 	}
+	nonce, enforce, err := messageNonce(f)
+	if err != nil {
+		writeFormErr(w, err)
+		return
+	}
+	// enforce_nonce: a nonce this author already used in this channel within the last few
+	// minutes returns that message instead of creating another (Discord's behaviour).
+	if enforce {
+		for _, id := range s.channelMsgs[c.ID] {
+			if old := s.messages[id]; old.Nonce == nonce && time.Since(old.Timestamp) < nonceWindow {
+				writeJSON(w, http.StatusOK, s.messageJSON(old))
+				return
+			}
+		}
+	}
 	stored := s.newMessage(c.ID)
 	stored.Content, stored.Embeds, stored.Components, stored.Flags = m.Content, m.Embeds, m.Components, m.Flags
+	stored.Nonce = nonce
 	s.channelMsgs[c.ID] = append(s.channelMsgs[c.ID], stored.ID)
 	writeJSON(w, http.StatusOK, s.messageJSON(stored))
+}
+
+// messageNonce reads nonce (a string of at most 25 characters, or an integer) and
+// enforce_nonce, which needs a nonce.
+func messageNonce(f fields) (nonce string, enforce bool, err error) {
+	if raw, ok := f["nonce"]; ok && !isNull(raw) {
+		var str string
+		var n json.Number
+		switch {
+		case json.Unmarshal(raw, &str) == nil:
+			if len([]rune(str)) > 25 {
+				return "", false, &fieldError{"nonce", "Must be 25 or fewer in length."}
+			}
+			nonce = str
+		case json.Unmarshal(raw, &n) == nil:
+			nonce = n.String()
+		default:
+			return "", false, &fieldError{"nonce", "Must be a string or an integer."}
+		}
+	}
+	if f.has("enforce_nonce") && !isNull(f["enforce_nonce"]) {
+		if enforce, err = f.bool("enforce_nonce"); err != nil {
+			return "", false, err
+		}
+	}
+	if enforce && nonce == "" {
+		return "", false, &fieldError{"nonce", "A nonce is required when enforce_nonce is true."}
+	}
+	return nonce, enforce, nil
 }
 
 func (s *Server) createDM(w http.ResponseWriter, r *http.Request) {

@@ -255,12 +255,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	f := s.takeFailure(r.Method, path)
 	s.mu.Unlock()
+	if f != nil && f.applied {
+		s.mux.ServeHTTP(discardWriter{h: http.Header{}}, r)
+		writeFailure(rec, f)
+		return
+	}
 	if f != nil {
 		writeFailure(rec, f)
 		return
 	}
 	s.mux.ServeHTTP(rec, r)
 }
+
+// discardWriter takes a handler's answer and drops it (LoseNextAnswers).
+type discardWriter struct{ h http.Header }
+
+func (d discardWriter) Header() http.Header         { return d.h }
+func (d discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d discardWriter) WriteHeader(int)             {}
 
 func (s *Server) logRequest(req Request) int {
 	s.mu.Lock()

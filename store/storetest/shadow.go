@@ -51,6 +51,7 @@ func TestShadow(t *testing.T, newBackend func(t *testing.T) ShadowBackend) {
 		{"StaleLatestHint", testShadowStaleLatestHint},
 		{"ManyVersions", testShadowManyVersions},
 		{"Communities", testShadowCommunities},
+		{"Alerts", testShadowAlerts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

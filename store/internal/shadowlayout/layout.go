@@ -6,6 +6,7 @@
 //	shadow-state/{communityID}/manifests/{sha256}.json  immutable manifest body (canonical JSON)
 //	shadow-state/{communityID}/metadata/{id}.json       immutable snapshot metadata: the commit point
 //	shadow-state/{communityID}/deployments/{id}.json    written once when snapshot {id} is deployed
+//	shadow-state/{communityID}/alert.json               the kept alert (replaced; not history)
 //
 // It does no I/O: each store reads and writes the bytes, and hands them here to be checked.
 package shadowlayout
@@ -30,6 +31,7 @@ const (
 
 func CommunityPrefix(cid string) string   { return RootPrefix + cid + "/" }
 func LatestKey(cid string) string         { return CommunityPrefix(cid) + "latest.json" }
+func AlertKey(cid string) string          { return CommunityPrefix(cid) + "alert.json" }
 func MetadataPrefix(cid string) string    { return CommunityPrefix(cid) + "metadata/" }
 func DeploymentsPrefix(cid string) string { return CommunityPrefix(cid) + "deployments/" }
 func MetadataKey(cid string, v int) string {
