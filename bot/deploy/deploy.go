@@ -39,6 +39,9 @@ type Config struct {
 
 	// BotName names the bot in sentences for admins ("Arrakis's role must be above …").
 	BotName string
+	// Rerun is the advice that ends a preflight problem, after its fix: "run /setup again"
+	// (the default) in Discord, a command line's own words in a terminal.
+	Rerun string
 	// AlertChannel receives deploy reports and drift alerts; empty: the admin's DMs
 	// (deploy reports) or nowhere (scheduled drift alerts are then only logged).
 	AlertChannel string
@@ -86,6 +89,9 @@ type Service struct {
 func New(cfg Config) *Service {
 	if cfg.BotName == "" {
 		cfg.BotName = "Arrakis"
+	}
+	if cfg.Rerun == "" {
+		cfg.Rerun = "run /setup again"
 	}
 	if cfg.Retry.Budget <= 0 {
 		cfg.Retry.Budget = 30 * time.Second

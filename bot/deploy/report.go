@@ -28,8 +28,11 @@ func (s *Service) report(result *Result, r *run) string {
 		b.WriteString("\nChannels made: ")
 		b.WriteString(mentions("<#", result.CreatedChannels))
 	}
-	if n := countKinds(result.Done, drift.OpUpdateRole, drift.OpUpdateChannel, drift.OpSetOverwrite, drift.OpReorderRoles, drift.OpReorderChannel); n > 0 {
+	if n := countKinds(result.Done, drift.OpUpdateRole, drift.OpUpdateChannel, drift.OpSetOverwrite); n > 0 {
 		fmt.Fprintf(&b, "\nUpdated: %d.", n)
+	}
+	if n := countKinds(result.Done, drift.OpReorderRoles, drift.OpReorderChannel); n > 0 {
+		fmt.Fprintf(&b, "\nReordered: %d.", n)
 	}
 	if n := countKinds(result.Done, drift.OpDeleteRole, drift.OpDeleteChannel); n > 0 {
 		fmt.Fprintf(&b, "\nDeleted: %d.", n)
@@ -45,6 +48,9 @@ func summary(result *Result) string {
 		len(result.CreatedChannels), plural(len(result.CreatedChannels)),
 		len(result.Remaining))
 }
+
+// CountKinds counts the ops of the given kinds.
+func CountKinds(ops []drift.Op, kinds ...drift.OpKind) int { return countKinds(ops, kinds...) }
 
 func countKinds(ops []drift.Op, kinds ...drift.OpKind) int {
 	n := 0

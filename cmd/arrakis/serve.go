@@ -16,7 +16,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
 
 	"github.com/arrakis-bot/arrakis/bot"
 	"github.com/arrakis-bot/arrakis/bot/deploy"
@@ -49,7 +48,7 @@ func newServeCmd() *cobra.Command {
 			if err := cfg.RequireToken(); err != nil {
 				return usageError(err)
 			}
-			log, err := newLogger(cfg.Log.Level)
+			log, err := newLogger(cfg.Log.Level, cfg.Log.Format)
 			if err != nil {
 				return usageError(err)
 			}
@@ -63,18 +62,6 @@ func newServeCmd() *cobra.Command {
 			return serve(ctx, cfg, log, ln)
 		},
 	}
-}
-
-// newLogger builds the JSON production logger at the configured level.
-func newLogger(level string) (*zap.Logger, error) {
-	lvl, err := zapcore.ParseLevel(level)
-	if err != nil {
-		return nil, fmt.Errorf("log.level %q: use debug, info, warn or error", level)
-	}
-	zc := zap.NewProductionConfig()
-	zc.Level = zap.NewAtomicLevelAt(lvl)
-	zc.DisableStacktrace = lvl > zapcore.DebugLevel
-	return zc.Build()
 }
 
 // serve runs until ctx ends, then shuts down: the HTTP server drains, the gateway closes,

@@ -72,8 +72,15 @@ type Drift struct {
 
 // Log is the operator's log.
 type Log struct {
-	Level string `yaml:"level"` // debug, info, warn, error
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // LogConsole or LogJSON; empty = console on a terminal, else JSON
 }
+
+// Values of log.format.
+const (
+	LogConsole = "console" // aligned, human-readable lines
+	LogJSON    = "json"    // one JSON object a line, ISO-8601 times
+)
 
 // Values of discord.mode.
 const (
