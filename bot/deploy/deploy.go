@@ -212,3 +212,11 @@ type HistoryEntry struct {
 func (s *Service) Progress(ctx context.Context, guildID string) (*store.DeployProgress, error) {
 	return s.cfg.Coordination.Progress(ctx, guildID)
 }
+
+// SetRerun sets the advice that ends a preflight problem (Config.Rerun) for a caller
+// with its own words, such as a command line. Call it before the Service is used.
+func (s *Service) SetRerun(advice string) {
+	if advice != "" {
+		s.cfg.Rerun = advice
+	}
+}

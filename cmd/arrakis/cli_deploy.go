@@ -39,7 +39,9 @@ func openService(ctx context.Context) (*deploy.Service, func(), error) {
 		closeStores()
 		return nil, nil, err
 	}
-	return newDeployService(cfg, dg, st, nil), closeStores, nil
+	svc := newDeployService(cfg, dg, st, nil)
+	svc.SetRerun(cliRerun)
+	return svc, closeStores, nil
 }
 
 // cliUser is who the CLI records as having made a snapshot or deploy.

@@ -83,6 +83,14 @@ func describeAll(ops []drift.Op) string {
 	return strings.Join(parts, "; ")
 }
 
+// pick is one when n is 1, else many.
+func pick(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // count is "1 change" or "3 changes".
 func count(n int, one, many string) string {
 	if n == 1 {

@@ -39,6 +39,13 @@ func newServeCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "serve",
 		Short: "Run the bot (gateway or HTTP interactions, per discord.mode)",
+		Long: `Run the bot: the stores, the slash commands (registered on start), the HTTP listener
+(http.listen: /healthz, /readyz, /metrics and, in http mode, /interactions) and, in gateway
+mode, the websocket to Discord. It logs the invite URL while the bot is in no server.
+SIGINT or SIGTERM stops it gracefully.
+
+Exit status: 0 stopped by a signal, 1 a failure while running (Discord, Redis, S3, the
+listener), 2 bad configuration.`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig()
@@ -93,7 +100,13 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 		return err
 	}
 	if _, err := bot.RegisterCommands(dg, cfg.Discord.ApplicationID, "", discordgo.WithContext(ctx)); err != nil {
+		if isUnauthorized(err) {
+			ln.Close()
+			return err // a rejected token stops here, worded by run
+		}
 		log.Warn("register commands; run `arrakis commands register` once Discord is reachable", zap.Error(err))
+	} else {
+		logInviteWhenAlone(ctx, dg, cfg.Discord.ApplicationID, log)
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -102,7 +115,7 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 		return err
 	}
 	startDriftChecks(ctx, svc, driftGuilds(cfg.Discord.Mode, dg, st.Shadow), log)
-	log.Info("arrakis is serving", zap.String("mode", cfg.Discord.Mode), zap.String("listen", ln.Addr().String()))
+	log.Info("arrakis is serving", zap.String("version", versionString()), zap.String("mode", cfg.Discord.Mode), zap.String("listen", ln.Addr().String()))
 	select {
 	case <-ctx.Done():
 	case err := <-serveErr:
