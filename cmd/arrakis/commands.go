@@ -37,7 +37,7 @@ nothing. serve does the same when it starts.
 
 Exit status: 0 registered, 1 Discord refused (the token, the application id), 2 bad flags or
 configuration.`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if guild != "" {
 				if err := checkGuild(guild); err != nil {

@@ -46,7 +46,7 @@ SIGINT or SIGTERM stops it gracefully.
 
 Exit status: 0 stopped by a signal, 1 a failure while running (Discord, Redis, S3, the
 listener), 2 bad configuration.`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig()
 			if err != nil {
