@@ -14,6 +14,8 @@ type failure struct {
 	method, prefix string
 	left, status   int
 	retryAfter     time.Duration
+	code           int    // Discord's JSON error code; 0 for FailNext
+	message        string // its message; empty for FailNext
 }
 
 // FailNext makes the next n requests whose method matches (""=any) and whose
@@ -24,6 +26,14 @@ func (s *Server) FailNext(method, pathPrefix string, n int, status int, retryAft
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, &failure{method: strings.ToUpper(method), prefix: pathPrefix, left: n, status: status, retryAfter: retryAfter})
+}
+
+// FailNextCode makes the next n matching requests fail as Discord refuses one: status
+// with {message, code} (403 50013 "Missing Permissions", 403 50001 "Missing Access").
+func (s *Server) FailNextCode(method, pathPrefix string, n, status, code int, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, &failure{method: strings.ToUpper(method), prefix: pathPrefix, left: n, status: status, code: code, message: message})
 }
 
 func (s *Server) takeFailure(method, path string) *failure {
@@ -37,6 +47,10 @@ func (s *Server) takeFailure(method, path string) *failure {
 }
 
 func writeFailure(w http.ResponseWriter, f *failure) {
+	if f.code != 0 {
+		writeError(w, f.status, f.code, f.message)
+		return
+	}
 	if f.status != http.StatusTooManyRequests {
 		writeError(w, f.status, 0, fmt.Sprintf("%d: %s", f.status, http.StatusText(f.status)))
 		return
