@@ -76,7 +76,7 @@ an unreadable manifest, or no confirmation, 130 stopped by Ctrl-C or SIGTERM.`,
 			fmt.Fprintln(out, deploy.FormatPlan(rev.Plan))
 			if !rev.OK() {
 				printProblems(out, rev.Problems)
-				return fmt.Errorf("nothing was changed: fix the %s above and run apply again", count(len(rev.Problems), "problem", "problems"))
+				return fmt.Errorf("nothing was changed: fix %s and run apply again", pick(len(rev.Problems), "the problem above", fmt.Sprintf("the %d problems above", len(rev.Problems))))
 			}
 			if len(rev.Plan) > 0 && !yes {
 				if !isTerminal(cmd.InOrStdin()) {
