@@ -121,6 +121,7 @@ func TestEveryKeyHasAnEnvOverride(t *testing.T) {
 		"drift.interval":         {"1h", time.Hour},
 		"drift.alert_channel":    {"987654321098765432", "987654321098765432"},
 		"log.level":              {"debug", "debug"},
+		"log.format":             {"json", "json"},
 	}
 	var environ []string
 	for _, k := range Keys() {
@@ -242,6 +243,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"drift too often", "", []string{"ARRAKIS_DRIFT_INTERVAL=10s"}, []string{"drift.interval: 10s is too short: use 0 (off) or at least 1m0s"}},
 		{"alert channel", "", []string{"ARRAKIS_DRIFT_ALERT_CHANNEL=#alerts"}, []string{`drift.alert_channel: "#alerts" is not a channel id`}},
 		{"log level", "", []string{"ARRAKIS_LOG_LEVEL=verbose"}, []string{`log.level: "verbose" is not a level (use debug, info, warn or error)`}},
+		{"log format", "", []string{"ARRAKIS_LOG_FORMAT=pretty"}, []string{`log.format: "pretty" is not a log format (use console or json`}},
 		{"every problem reported", "colour: blue\n", []string{"ARRAKIS_SESSION_TTL=15", "ARRAKIS_NOPE=1"},
 			[]string{"colour: unknown key", "session.ttl", "ARRAKIS_NOPE"}},
 		{"every validation problem reported", "", []string{"ARRAKIS_LOG_LEVEL=loud", "ARRAKIS_DISCORD_MODE=ws"},
