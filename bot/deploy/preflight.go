@@ -207,7 +207,7 @@ func (s *Service) preflight(l *live, m *wizard.Manifest, ops []drift.Op, res wiz
 				recent, roleCreates, s.cfg.Rerun))
 		}
 	}
-	problems = append(problems, typeProblems(l, ops)...)
+	problems = append(problems, typeProblems(l, ops, s.cfg.Rerun)...)
 
 	created := map[string]bool{}
 	for _, op := range ops {
