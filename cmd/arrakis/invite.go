@@ -75,3 +75,13 @@ func isUnauthorized(err error) bool {
 	var rest *discordgo.RESTError
 	return errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized
 }
+
+// registerAdvice words a failed command registration for serve's log: Discord answered
+// and refused (the application id), or could not be reached.
+func registerAdvice(err error) string {
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && rest.Response != nil {
+		return "Discord refused to register the slash commands: check discord.application_id (ARRAKIS_DISCORD_APPLICATION_ID) belongs to this bot's token, then run arrakis commands register"
+	}
+	return "could not register the slash commands; run arrakis commands register once Discord is reachable"
+}

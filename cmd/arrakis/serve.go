@@ -104,7 +104,7 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 			ln.Close()
 			return err // a rejected token stops here, worded by run
 		}
-		log.Warn("register commands; run `arrakis commands register` once Discord is reachable", zap.Error(err))
+		log.Warn(registerAdvice(err), zap.Error(err))
 	} else {
 		logInviteWhenAlone(ctx, dg, cfg.Discord.ApplicationID, log)
 	}

@@ -69,6 +69,12 @@ func openStores(ctx context.Context, cfg *config.Config, redisHooks ...goredis.H
 			closeAll()
 			return nil, nil, dataDirFailure(cfg, err)
 		}
+		// A directory that exists but cannot be written fails here, naming data_dir, rather
+		// than at the first deploy's save.
+		if err := sh.Check(ctx); err != nil {
+			closeAll()
+			return nil, nil, dataDirFailure(cfg, err)
+		}
 		st.Shadow = sh
 	} else {
 		sh, err := s3.NewShadow(ctx, s3.Options{
