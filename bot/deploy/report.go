@@ -49,9 +49,6 @@ func summary(result *Result) string {
 		len(result.Remaining))
 }
 
-// CountKinds counts the ops of the given kinds.
-func CountKinds(ops []drift.Op, kinds ...drift.OpKind) int { return countKinds(ops, kinds...) }
-
 func countKinds(ops []drift.Op, kinds ...drift.OpKind) int {
 	n := 0
 	for _, op := range ops {

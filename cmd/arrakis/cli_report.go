@@ -28,9 +28,7 @@ func terminalReport(res *deploy.Result, guild string) string {
 	line("Roles made", opNames(res.Done, drift.OpCreateRole))
 	line("Channels made", opNames(res.Done, drift.OpCreateChannel))
 	line("Updated", opNames(res.Done, drift.OpUpdateRole, drift.OpUpdateChannel, drift.OpSetOverwrite))
-	if n := deploy.CountKinds(res.Done, drift.OpReorderRoles, drift.OpReorderChannel); n > 0 {
-		fmt.Fprintf(&b, "\nReordered: %s", count(n, "list", "lists"))
-	}
+	line("Reordered", reorders(res.Done))
 	line("Deleted", opNames(res.Done, drift.OpDeleteRole, drift.OpDeleteChannel))
 	return b.String()
 }
@@ -41,13 +39,31 @@ func opNames(ops []drift.Op, kinds ...drift.OpKind) []string {
 	seen := map[string]bool{}
 	for _, op := range ops {
 		for _, k := range kinds {
-			if op.Kind == k && !seen[op.Name] {
-				seen[op.Name] = true
+			// A role and a category may share a name; an update may come in several ops.
+			id := string(op.Kind) + "\x00" + op.Key + "\x00" + op.Name
+			if op.Kind == k && !seen[id] {
+				seen[id] = true
 				names = append(names, quoteName(op))
 			}
 		}
 	}
 	return names
+}
+
+// reorders names what each reorder op put in order.
+func reorders(ops []drift.Op) []string {
+	var out []string
+	for _, op := range ops {
+		switch {
+		case op.Kind == drift.OpReorderRoles:
+			out = append(out, "tier roles")
+		case op.Kind == drift.OpReorderChannel && op.ParentName == "":
+			out = append(out, "top-level channels")
+		case op.Kind == drift.OpReorderChannel:
+			out = append(out, "channels in “"+op.ParentName+"”")
+		}
+	}
+	return out
 }
 
 // quoteName writes a text channel as #name and anything else in quotes, as Discord's own

@@ -53,7 +53,7 @@ func TestCLIOutputIsPlainText(t *testing.T) {
 	code, out, errOut = arrakis(t, "", "apply", "-f", file, "--guild", g.ID, "--yes")
 	assertPlain(t, "apply", out+errOut)
 	if code != 0 || !strings.Contains(out, "Roles made: “Holder”, “Collector”") || !strings.Contains(out, "Channels made: “") ||
-		!strings.Contains(out, "\nReordered: ") || strings.Contains(out, "Updated: ") {
+		!strings.Contains(out, "\nReordered: tier roles, top-level channels, channels in “Holder”") || strings.Contains(out, "Updated: ") {
 		t.Errorf("apply = %d, want names of what was made and reorders counted apart from updates:\n%s%s", code, out, errOut)
 	}
 
