@@ -6,7 +6,9 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-ARG VERSION=""
+# The version `arrakis version` and the logs report, stamped into the binary (.git is not in
+# the build context): docker build --build-arg VERSION=$(git describe --tags --always --dirty).
+ARG VERSION=devel
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/arrakis ./cmd/arrakis \
  && mkdir -p /out/empty-data-dir
 
@@ -19,5 +21,7 @@ COPY --from=build --chown=65532:65532 /out/empty-data-dir /data
 VOLUME /data
 USER 65532:65532
 EXPOSE 8080
+# The image has no shell or curl: the binary asks its own /readyz on http.listen.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["/arrakis", "healthcheck"]
 ENTRYPOINT ["/arrakis"]
 CMD ["serve"]

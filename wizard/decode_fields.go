@@ -15,9 +15,10 @@ import (
 // DecodeError is a manifest that could not be read: Path locates the problem
 // ("tiers[0].role"), Line is its 1-based line in the input (0 when unknown).
 type DecodeError struct {
-	Path string
-	Line int
-	Msg  string
+	Path   string
+	Line   int
+	Column int // 1-based; set for YAML syntax errors, 0 otherwise
+	Msg    string
 }
 
 func (e *DecodeError) Error() string {
@@ -27,7 +28,10 @@ func (e *DecodeError) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Msg)
-	if e.Line > 0 {
+	switch {
+	case e.Line > 0 && e.Column > 0:
+		fmt.Fprintf(&b, " (line %d, column %d)", e.Line, e.Column)
+	case e.Line > 0:
 		fmt.Fprintf(&b, " (line %d)", e.Line)
 	}
 	return b.String()

@@ -24,7 +24,7 @@ func DecodeYAML(data []byte) (*Manifest, error) {
 		if err == io.EOF {
 			return nil, &DecodeError{Msg: "the manifest is empty"}
 		}
-		return nil, yamlError(err)
+		return nil, yamlSyntaxError(data, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err != io.EOF {

@@ -6,6 +6,8 @@ package wizard
 // *complete* adds the community name, the chains with their EVM chain ids, the assets and
 // every tier's rules, which the wizard requires before it deploys.
 
+import "fmt"
+
 // Validation is the result of Manifest.Validate.
 type Validation struct {
 	Deployable bool
@@ -44,8 +46,8 @@ func (m *Manifest) layoutProblems() Problems {
 	if ValidTemplate(m.ChannelTemplate) && m.ChannelTemplate != TemplateCustom {
 		want, _ := ExpandChannels(m.ChannelTemplate, nil, m.Tiers)
 		if !sameChannels(want, m.Channels) {
-			ps = append(ps, problem("channels", "Channels", "the channels differ from what the "+m.ChannelTemplate+
-				" template makes for these tiers; set channelTemplate to custom to keep a hand-edited list, or let the wizard expand the template again"))
+			path, what := templateDifference(m.ChannelTemplate, want, m.Channels)
+			ps = append(ps, problem(path, "Channels", what+"; to keep the change, set channelTemplate to custom (the channel list is then yours to edit), or undo it"))
 		}
 	}
 	return ps
@@ -73,6 +75,45 @@ func ValidateAlertChannel(id string) Problems {
 		return Problems{problem("alerts.channel", "Alert channel", "expected a Discord channel id (digits only; right-click the channel → Copy Channel ID), got "+quote(id))}
 	}
 	return nil
+}
+
+// templateDifference names the first channel where have differs from what template makes
+// (want), as a path and a phrase.
+func templateDifference(template string, want, have []Channel) (string, string) {
+	made := "the " + template + " template"
+	for i := 0; i < len(want) && i < len(have); i++ {
+		w, h := want[i], have[i]
+		if w == h {
+			continue
+		}
+		path := indexPath("channels", i)
+		switch {
+		case w.Key != h.Key:
+			return path, fmt.Sprintf("channel %s is not where %s puts it (it makes %s there)", quote(h.Name), made, quote(w.Name))
+		case w.Name != h.Name:
+			return path + ".name", fmt.Sprintf("channel %s was renamed from %s, the name %s gives it", quote(h.Name), quote(w.Name), made)
+		case w.Type != h.Type:
+			return path + ".type", fmt.Sprintf("channel %s is a %s channel, but %s makes it a %s channel", quote(h.Name), h.Type, made, w.Type)
+		case w.Parent != h.Parent:
+			return path + ".parent", fmt.Sprintf("channel %s was moved from the category %s gives it", quote(h.Name), made)
+		case w.Topic != h.Topic:
+			return path + ".topic", fmt.Sprintf("the topic of channel %s differs from the one %s gives it", quote(h.Name), made)
+		case w.MinTier != h.MinTier:
+			return path + ".minTier", fmt.Sprintf("channel %s is gated at %s, but %s gates it at %s", quote(h.Name), orPublic(h.MinTier), made, orPublic(w.MinTier))
+		}
+		return path, fmt.Sprintf("channel %s differs from the one %s makes", quote(h.Name), made)
+	}
+	if len(have) > len(want) {
+		return indexPath("channels", len(want)), fmt.Sprintf("channel %s was added to the ones %s makes", quote(have[len(want)].Name), made)
+	}
+	return "channels", fmt.Sprintf("channel %s, which %s makes, is missing", quote(want[len(have)].Name), made)
+}
+
+func orPublic(tier string) string {
+	if tier == "" {
+		return "nothing (public)"
+	}
+	return "tier " + tier
 }
 
 func sameChannels(a, b []Channel) bool {

@@ -9,6 +9,8 @@ package wizard
 //	min_hold_duration  days 1–3650; any asset
 //	score_threshold    score ≥ 0 (0 is a legal threshold, not a missing one); no asset
 
+import "strings"
+
 // RuleTypes lists the rule types in the order the wizard offers them.
 var RuleTypes = []RuleType{RuleMinBalance, RuleNFTOwnership, RuleMinHoldDuration, RuleScoreThreshold}
 
@@ -56,8 +58,10 @@ func ValidateRule(r Rule, assets []Asset) Problems {
 			add("asset", "Asset", "choose the asset this rule checks")
 		} else if a, ok := AssetByID(assets, r.Asset); !ok {
 			add("asset", "Asset", "asset "+quote(r.Asset)+" does not exist (was it removed?); choose one of the community's assets")
+		} else if a.Type == "" {
+			add("asset", "Asset", "asset "+a.Label()+" has no type; set its type to erc20, erc721, erc1155 or native ("+string(r.Type)+" needs "+fitsText(r.Type)+")")
 		} else if !r.Type.AssetFits(a.Type) {
-			add("asset", "Asset", a.Label()+" is an "+string(a.Type)+" asset; "+string(r.Type)+" needs "+fitsText(r.Type))
+			add("asset", "Asset", a.Label()+" is "+article(string(a.Type))+" "+string(a.Type)+" asset; "+string(r.Type)+" needs "+fitsText(r.Type))
 		} else {
 			asset, hasAsset = a, true
 		}
@@ -118,4 +122,12 @@ func fitsText(t RuleType) string {
 		return "an erc721 or erc1155 asset"
 	}
 	return "an asset"
+}
+
+// article is "an" before a vowel sound (erc20 is "an e-r-c"), "a" otherwise.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -227,59 +228,62 @@ func TestNewIDs(t *testing.T) {
 	}
 }
 
-// TestExamples loads every examples/*.yaml and checks the validity its comment documents:
-// community.yaml is complete; minimal.yaml is deployable but not complete; an
-// invalid-*.yaml fails with exactly the error its comment shows.
+// TestExamples loads every examples/*.yaml: each is an example for people, so each is
+// complete. The manifests kept for tests (testdata/manifests) show the other cases:
+// incomplete.yaml is deployable but not complete; an invalid-*.yaml fails with exactly the
+// error its comment shows.
 func TestExamples(t *testing.T) {
-	want := map[string][2]bool{ // deployable, complete
-		"community.yaml": {true, true},
-		"minimal.yaml":   {true, false},
-	}
 	files, err := filepath.Glob("../examples/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no examples found: %v", err)
 	}
 	for _, f := range files {
 		name := filepath.Base(f)
-		if strings.HasPrefix(name, "invalid-") {
-			// An invalid example documents, in its comment, the error it produces.
-			data := readExample(t, name)
-			m, err := DecodeYAML(data)
-			if err == nil {
-				if v := m.Validate(); v.Complete {
-					t.Errorf("%s: is valid and complete", name)
-				}
-				continue
-			}
-			if !strings.Contains(string(data), err.Error()) {
-				t.Errorf("%s: error %q is not the one its comment documents", name, err)
-			}
-			continue
-		}
-		exp, ok := want[name]
-		if !ok {
-			t.Errorf("%s: add it to this test with the validity it documents", name)
-			continue
-		}
 		m, err := DecodeYAML(readExample(t, name))
 		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+			t.Errorf("%s: %v", name, err)
+			continue
 		}
-		v := m.Validate()
-		if v.Deployable != exp[0] || v.Complete != exp[1] {
-			t.Errorf("%s: deployable=%v complete=%v, want %v %v; problems: %v", name, v.Deployable, v.Complete, exp[0], exp[1], v.Problems)
-		}
-		if name == "minimal.yaml" {
-			for _, path := range []string{"chains", "assets", "tiers[0].rules", "tiers[1].rules"} {
-				if len(v.Problems.ForPath(path)) == 0 {
-					t.Errorf("minimal.yaml: expected a problem at %s: %v", path, v.Problems)
-				}
-			}
+		if v := m.Validate(); !v.Deployable || !v.Complete {
+			t.Errorf("%s: deployable=%v complete=%v, want both; problems: %v", name, v.Deployable, v.Complete, v.Problems)
 		}
 	}
-	for name := range want {
-		if _, err := filepath.Glob("../examples/" + name); err != nil || !containsSuffix(files, name) {
-			t.Errorf("example %s is missing", name)
+
+	data, err := os.ReadFile("../testdata/manifests/incomplete.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := DecodeYAML(data)
+	if err != nil {
+		t.Fatalf("incomplete.yaml: %v", err)
+	}
+	v := m.Validate()
+	if !v.Deployable || v.Complete {
+		t.Errorf("incomplete.yaml: deployable=%v complete=%v, want true false", v.Deployable, v.Complete)
+	}
+	for _, path := range []string{"chains", "assets", "tiers[0].rules", "tiers[1].rules"} {
+		if len(v.Problems.ForPath(path)) == 0 {
+			t.Errorf("incomplete.yaml: expected a problem at %s: %v", path, v.Problems)
+		}
+	}
+
+	invalid, err := filepath.Glob("../testdata/manifests/invalid-*.yaml")
+	if err != nil || len(invalid) == 0 {
+		t.Fatalf("no invalid manifests found: %v", err)
+	}
+	for _, f := range invalid {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = DecodeYAML(data)
+		if err == nil {
+			t.Errorf("%s: decodes", f)
+			continue
+		}
+		// An invalid manifest documents, in its comment, the error it produces.
+		if !strings.Contains(string(data), err.Error()) {
+			t.Errorf("%s: error %q is not the one its comment documents", f, err)
 		}
 	}
 }
@@ -307,15 +311,6 @@ func TestSummary(t *testing.T) {
 	if got := DescribeRule(Rule{Type: RuleScoreThreshold}, nil); !strings.Contains(got, "incomplete") {
 		t.Errorf("DescribeRule of an incomplete rule = %q", got)
 	}
-}
-
-func containsSuffix(files []string, name string) bool {
-	for _, f := range files {
-		if filepath.Base(f) == name {
-			return true
-		}
-	}
-	return false
 }
 
 // TestValidateHugeAliasExpansion: a small YAML file can expand, through aliases, into

@@ -30,8 +30,9 @@ func changesType(op drift.Op) bool {
 	return op.Kind == drift.OpUpdateChannel && op.Channel != nil && slices.Contains(op.Fields, "type")
 }
 
-// typeProblems words every type change in ops that Discord cannot make.
-func typeProblems(l *live, ops []drift.Op) []string {
+// typeProblems words every type change in ops that Discord cannot make; rerun is the
+// advice that ends each (Config.Rerun).
+func typeProblems(l *live, ops []drift.Op, rerun string) []string {
 	var problems []string
 	for _, op := range ops {
 		if !changesType(op) {
@@ -46,8 +47,8 @@ func typeProblems(l *live, ops []drift.Op) []string {
 			continue
 		}
 		problems = append(problems, fmt.Sprintf(
-			"Discord cannot turn the %s channel “%s” into a %s channel; delete “%s” in Discord, or give the manifest's channel %q a new key, and run /setup again.",
-			channelKind(from), c.Name, channelKind(to), c.Name, op.Key))
+			"Discord cannot turn the %s channel “%s” into a %s channel; delete “%s” in Discord, or give the manifest's channel %q a new key, and %s.",
+			channelKind(from), c.Name, channelKind(to), c.Name, op.Key, rerun))
 	}
 	return problems
 }

@@ -39,6 +39,9 @@ type Config struct {
 
 	// BotName names the bot in sentences for admins ("Arrakis's role must be above …").
 	BotName string
+	// Rerun is the advice that ends a preflight problem, after its fix: "run /setup again"
+	// (the default) in Discord, a command line's own words in a terminal.
+	Rerun string
 	// DriftInterval is how often scheduled drift checks run; 0 turns them off.
 	DriftInterval time.Duration
 
@@ -83,6 +86,9 @@ type Service struct {
 func New(cfg Config) *Service {
 	if cfg.BotName == "" {
 		cfg.BotName = "Arrakis"
+	}
+	if cfg.Rerun == "" {
+		cfg.Rerun = "run /setup again"
 	}
 	if cfg.Retry.Budget <= 0 {
 		cfg.Retry.Budget = 30 * time.Second
@@ -207,4 +213,12 @@ type HistoryEntry struct {
 // Progress is the guild's latest deploy progress (store.CodeNotFound when none).
 func (s *Service) Progress(ctx context.Context, guildID string) (*store.DeployProgress, error) {
 	return s.cfg.Coordination.Progress(ctx, guildID)
+}
+
+// SetRerun sets the advice that ends a preflight problem (Config.Rerun) for a caller
+// with its own words, such as a command line. Call it before the Service is used.
+func (s *Service) SetRerun(advice string) {
+	if advice != "" {
+		s.cfg.Rerun = advice
+	}
 }

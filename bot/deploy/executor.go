@@ -61,6 +61,9 @@ func (r *run) execute(ctx context.Context, ops []drift.Op) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return i, err
 		}
+		if stopRequested(ctx) {
+			return i, ErrStopped
+		}
 		if phase := opPhase(op); wizard.CanAdvanceDeploy(r.progress.Status, phase) {
 			r.progress.Status = phase
 		}

@@ -36,10 +36,9 @@ func FormatPlan(ops []drift.Op) string {
 	fmt.Fprintf(&b, "%d change%s:", len(ops), plural(len(ops)))
 	for _, op := range ops {
 		b.WriteString("\n- ")
-		b.WriteString(describeOp(op))
-		if len(op.Fields) > 0 {
-			b.WriteString(" (" + strings.Join(op.Fields, ", ") + ")")
-		}
+		// drift.Describe names the parent of a channel and of a reorder, and lists the
+		// fields of an update itself.
+		b.WriteString(drift.Describe(op))
 	}
 	return b.String()
 }

@@ -50,7 +50,7 @@ func (s *Service) fail(ctx context.Context, r *run, result *Result, remaining []
 	case errors.Is(cause, errLeaseLost) || errors.Is(context.Cause(ctx), errLeaseLost):
 		e.Code = CodeInterrupted
 		e.Message = "The deploy stopped because another instance took its lease over."
-	case errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded):
+	case errors.Is(cause, ErrStopped) || errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded):
 		e.Code = CodeInterrupted
 		e.Message = "The deploy was stopped before it finished."
 	case store.ErrorCode(cause) != "":

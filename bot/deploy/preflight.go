@@ -38,7 +38,20 @@ var permissionNames = []struct {
 	{discordgo.PermissionManageGuild, "Manage Server"},
 	{discordgo.PermissionManageMessages, "Manage Messages"},
 	{discordgo.PermissionMentionEveryone, "Mention Everyone"},
+	{discordgo.PermissionEmbedLinks, "Embed Links"},
 	{discordgo.PermissionAdministrator, "Administrator"},
+}
+
+// permissionNoun is "permission" or "permissions", as many as bits names.
+func permissionNoun(bits int64) string {
+	n := 0
+	for ; bits != 0; bits &= bits - 1 {
+		n++
+	}
+	if n == 1 {
+		return "permission"
+	}
+	return "permissions"
 }
 
 func permissionList(bits int64) string {
@@ -69,10 +82,10 @@ func (s *Service) preflight(l *live, m *wizard.Manifest, ops []drift.Op, res wiz
 
 	// Permissions: the three a deploy always needs, and every one the plan grants (Discord
 	// lets a member grant only what it has).
-	need := int64(discordgo.PermissionManageRoles | discordgo.PermissionManageChannels | discordgo.PermissionViewChannel)
+	need := basePermissions
 	if missing := need &^ l.BotPerms; !l.hasPerm(need) {
-		problems = append(problems, fmt.Sprintf("%s needs the %s permission; give its role %s in Server Settings → Roles and run /setup again.",
-			bot, permissionList(missing), permissionList(missing)))
+		problems = append(problems, fmt.Sprintf("%s needs the %s %s; give its role %s in Server Settings → Roles and %s.",
+			bot, permissionList(missing), permissionNoun(missing), permissionList(missing), s.cfg.Rerun))
 	}
 	var grants int64
 	for _, op := range ops {
@@ -84,8 +97,8 @@ func (s *Service) preflight(l *live, m *wizard.Manifest, ops []drift.Op, res wiz
 		}
 	}
 	if missing := grants &^ (l.BotPerms | need); grants != 0 && !l.hasPerm(grants) && missing != 0 {
-		problems = append(problems, fmt.Sprintf("The channels and roles of this plan use permissions %s does not have (%s); give its role those permissions in Server Settings → Roles and run /setup again.",
-			bot, permissionList(missing)))
+		problems = append(problems, fmt.Sprintf("The channels and roles of this plan use permissions %s does not have (%s); give its role those permissions in Server Settings → Roles and %s.",
+			bot, permissionList(missing), s.cfg.Rerun))
 	}
 
 	// Hierarchy: the bot can edit, move or delete only roles below its top role.
@@ -119,11 +132,11 @@ func (s *Service) preflight(l *live, m *wizard.Manifest, ops []drift.Op, res wiz
 	}
 	sort.Slice(above, func(i, j int) bool { return snowflakeLess(above[i], above[j]) })
 	for _, id := range above {
-		problems = append(problems, fmt.Sprintf("%s's role must be above “%s” in Server Settings → Roles; drag it higher and run /setup again.",
-			bot, l.roleByID[id].Name))
+		problems = append(problems, fmt.Sprintf("%s's role must be above “%s” in Server Settings → Roles; drag it higher and %s.",
+			bot, l.roleByID[id].Name, s.cfg.Rerun))
 	}
 	if l.BotTopRole == nil {
-		problems = append(problems, fmt.Sprintf("%s has no role in this server, so it cannot manage roles; invite it again with Manage Roles and Manage Channels and run /setup again.", bot))
+		problems = append(problems, fmt.Sprintf("%s has no role in this server, so it cannot manage roles; invite it again with Manage Roles and Manage Channels and %s.", bot, s.cfg.Rerun))
 	}
 
 	// Hard limits, counting what exists.
@@ -154,12 +167,12 @@ func (s *Service) preflight(l *live, m *wizard.Manifest, ops []drift.Op, res wiz
 		}
 	}
 	if n := len(l.Guild.Roles) + roleCreates - roleDeletes; roleCreates > 0 && n > maxRoles {
-		problems = append(problems, fmt.Sprintf("This plan would give the server %d roles, over Discord's limit of %d; delete %d unused roles (or use fewer tiers) and run /setup again.",
-			n, maxRoles, n-maxRoles))
+		problems = append(problems, fmt.Sprintf("This plan would give the server %d roles, over Discord's limit of %d; delete %d unused roles (or use fewer tiers) and %s.",
+			n, maxRoles, n-maxRoles, s.cfg.Rerun))
 	}
 	if n := len(l.Guild.Channels) + chanCreates - chanDeletes; chanCreates > 0 && n > maxChannels {
-		problems = append(problems, fmt.Sprintf("This plan would give the server %d channels, over Discord's limit of %d; delete %d unused channels (or choose fewer) and run /setup again.",
-			n, maxChannels, n-maxChannels))
+		problems = append(problems, fmt.Sprintf("This plan would give the server %d channels, over Discord's limit of %d; delete %d unused channels (or choose fewer) and %s.",
+			n, maxChannels, n-maxChannels, s.cfg.Rerun))
 	}
 	var full []string
 	for parent, n := range perCategory {
@@ -175,8 +188,8 @@ func (s *Service) preflight(l *live, m *wizard.Manifest, ops []drift.Op, res wiz
 		} else if ch := channelByKey(m, parent); ch != nil {
 			name = ch.Name
 		}
-		problems = append(problems, fmt.Sprintf("The category “%s” would hold %d channels, over Discord's limit of %d; move some channels out and run /setup again.",
-			name, perCategory[parent], maxChannelsInCategory))
+		problems = append(problems, fmt.Sprintf("The category “%s” would hold %d channels, over Discord's limit of %d; move some channels out and %s.",
+			name, perCategory[parent], maxChannelsInCategory, s.cfg.Rerun))
 	}
 
 	// The role-creation budget: roles made in the last 48 hours (their ids carry their
@@ -191,11 +204,11 @@ func (s *Service) preflight(l *live, m *wizard.Manifest, ops []drift.Op, res wiz
 			}
 		}
 		if recent+roleCreates > s.cfg.RoleCreateBudget {
-			problems = append(problems, fmt.Sprintf("Discord limits how many roles a server can create in 48 hours, and %d were made recently; this plan needs %d more. Wait a day (or adopt existing roles for some tiers) and run /setup again.",
-				recent, roleCreates))
+			problems = append(problems, fmt.Sprintf("Discord limits how many roles a server can create in 48 hours, and %d were made recently; this plan needs %d more. Wait a day (or adopt existing roles for some tiers) and %s.",
+				recent, roleCreates, s.cfg.Rerun))
 		}
 	}
-	problems = append(problems, typeProblems(l, ops)...)
+	problems = append(problems, typeProblems(l, ops, s.cfg.Rerun)...)
 
 	created := map[string]bool{}
 	for _, op := range ops {

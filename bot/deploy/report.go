@@ -24,8 +24,11 @@ func (s *Service) report(result *Result, r *run) string {
 		b.WriteString("\nChannels made: ")
 		b.WriteString(mentions("<#", result.CreatedChannels))
 	}
-	if n := countKinds(result.Done, drift.OpUpdateRole, drift.OpUpdateChannel, drift.OpSetOverwrite, drift.OpReorderRoles, drift.OpReorderChannel); n > 0 {
+	if n := countKinds(result.Done, drift.OpUpdateRole, drift.OpUpdateChannel, drift.OpSetOverwrite); n > 0 {
 		fmt.Fprintf(&b, "\nUpdated: %d.", n)
+	}
+	if n := countKinds(result.Done, drift.OpReorderRoles, drift.OpReorderChannel); n > 0 {
+		fmt.Fprintf(&b, "\nReordered: %d.", n)
 	}
 	if n := countKinds(result.Done, drift.OpDeleteRole, drift.OpDeleteChannel); n > 0 {
 		fmt.Fprintf(&b, "\nDeleted: %d.", n)

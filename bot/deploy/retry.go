@@ -69,7 +69,7 @@ func isServerError(err error) bool {
 	if errors.As(err, &re) {
 		return re.Response != nil && re.Response.StatusCode >= 500
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrStopped) {
 		return false
 	}
 	var rl *rateLimitedError

@@ -90,5 +90,11 @@ func (r *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	out.URL = &u
 	out.Host = "" // let net/http derive Host from the rewritten URL
-	return r.next.RoundTrip(out)
+	resp, err := r.next.RoundTrip(out)
+	if err != nil {
+		// net/http names the caller's URL (discord.com) in its error; say where the request
+		// really went, so a network failure points at the configured base.
+		return nil, fmt.Errorf("sent to %s: %w", u.Redacted(), err)
+	}
+	return resp, nil
 }

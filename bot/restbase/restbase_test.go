@@ -123,3 +123,16 @@ func TestDiscordgoSession(t *testing.T) {
 		t.Errorf("discordgo.EndpointAPI changed to %q", discordgo.EndpointAPI)
 	}
 }
+
+// A network failure names the URL the request really went to.
+func TestNetworkErrorNamesTheRealURL(t *testing.T) {
+	rt, err := New("http://127.0.0.1:1/api/v9", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Transport: rt}
+	_, err = c.Get("https://discord.com/api/v9/users/@me")
+	if err == nil || !strings.Contains(err.Error(), "sent to http://127.0.0.1:1/api/v9/users/@me") {
+		t.Fatalf("error = %v, want the real URL in it", err)
+	}
+}

@@ -28,11 +28,12 @@ make the changes, save the manifest as a new version and record the deployment.
 --prune also deletes the roles and channels Arrakis made that the manifest no longer wants;
 it always needs --yes.
 
-A deploy that stops part-way (rate limits, Discord errors) says what was done and what was
-not; running the same command again continues where it stopped.
+A deploy that stops part-way (rate limits, Discord errors, Ctrl-C or SIGTERM, which stop it
+after the change in flight) says what was done and what was not; running the same command
+again continues where it stopped.
 
 Exit status: 0 deployed (or nothing to do), 1 the deploy failed or was refused, 2 bad flags,
-an unreadable manifest, or no confirmation.`,
+an unreadable manifest, or no confirmation, 130 stopped by Ctrl-C or SIGTERM.`,
 		Example: `  arrakis apply -f examples/community.yaml --guild 1180000000000000001
   arrakis apply --version 3 --guild 1180000000000000001 --yes`,
 		Args: cobra.NoArgs,
@@ -75,33 +76,36 @@ an unreadable manifest, or no confirmation.`,
 			fmt.Fprintln(out, deploy.FormatPlan(rev.Plan))
 			if !rev.OK() {
 				printProblems(out, rev.Problems)
-				return fmt.Errorf("nothing was changed: fix the %d problem(s) above and run apply again", len(rev.Problems))
+				return fmt.Errorf("nothing was changed: fix %s and run apply again", pick(len(rev.Problems), "the problem above", fmt.Sprintf("the %d problems above", len(rev.Problems))))
 			}
 			if len(rev.Plan) > 0 && !yes {
 				if !isTerminal(cmd.InOrStdin()) {
 					return usageError(errors.New("nothing was changed: apply asks for confirmation, and standard input is not a terminal; review the plan above and run again with --yes"))
 				}
-				if !confirm(cmd.InOrStdin(), out, fmt.Sprintf("Make these %d changes to server %s?", len(rev.Plan), guild)) {
+				if !confirm(cmd.InOrStdin(), out, fmt.Sprintf("Make %s to server %s?", pick(len(rev.Plan), "this change", fmt.Sprintf("these %d changes", len(rev.Plan))), guild)) {
 					return &exitError{code: exitUsage, err: errors.New("nothing was changed: not confirmed")}
 				}
 			}
 			by := cliUser()
+			// Ctrl-C or SIGTERM from here on stops after the write in flight (exit 130).
+			dctx, intr, release := onInterrupt(ctx, cmd.ErrOrStderr())
+			defer release()
 			var res *deploy.Result
 			if version > 0 {
-				res, err = svc.Rollback(ctx, guild, version, by)
+				res, err = svc.Rollback(dctx, guild, version, by)
 			} else {
-				res, err = svc.Deploy(ctx, deploy.Request{GuildID: guild, Manifest: m, By: by, Reason: store.ReasonManual})
+				res, err = svc.Deploy(dctx, deploy.Request{GuildID: guild, Manifest: m, By: by, Reason: store.ReasonManual})
 			}
 			if err != nil {
-				return cliError(err)
+				return deployFailure(err, intr)
 			}
-			fmt.Fprintln(out, res.Report)
+			fmt.Fprintln(out, terminalReport(res, guild))
 			if prune {
-				pres, err := svc.Prune(ctx, guild, by)
+				pres, err := svc.Prune(dctx, guild, by)
 				if err != nil {
-					return cliError(err)
+					return deployFailure(err, intr)
 				}
-				fmt.Fprintln(out, pres.Report)
+				fmt.Fprintln(out, terminalReport(pres, guild))
 			}
 			return nil
 		},

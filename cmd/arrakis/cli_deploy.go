@@ -39,7 +39,9 @@ func openService(ctx context.Context) (*deploy.Service, func(), error) {
 		closeStores()
 		return nil, nil, err
 	}
-	return newDeployService(cfg, dg, st, nil), closeStores, nil
+	svc := newDeployService(cfg, dg, st, nil)
+	svc.SetRerun(cliRerun)
+	return svc, closeStores, nil
 }
 
 // cliUser is who the CLI records as having made a snapshot or deploy.
@@ -94,27 +96,43 @@ func loadManifestFile(stdin io.Reader, stderr io.Writer, file, guildID string) (
 	return m, nil
 }
 
-// cliError turns a deploy error into what the CLI prints: the admin sentence of a
-// *deploy.Error (with its preflight problems), the full error otherwise.
+// cliError turns a deploy error into what the CLI prints, in terminal words: the
+// preflight problems, what a stopped deploy did and did not do, or the sentence for the
+// error's code. The error stays in the chain, so run can still word a Discord failure.
 func cliError(err error) error {
 	var de *deploy.Error
 	if !errors.As(err, &de) {
 		return err
 	}
-	if len(de.Problems) > 0 {
-		return errors.New("the plan cannot run:\n  - " + strings.Join(de.Problems, "\n  - "))
+	switch {
+	case len(de.Problems) > 0:
+		return plainf(err, "the plan cannot run:\n  - %s", strings.Join(de.Problems, "\n  - "))
+	case de.Result != nil:
+		return plainf(err, "%s %s", firstSentence(de.Message), stoppedSummary(de.Result))
+	case de.Code == deploy.CodeRunning:
+		by := de.HeldBy
+		if by == "" {
+			by = "someone"
+		} else if strings.Trim(by, "0123456789") == "" {
+			by = "Discord user " + by
+		}
+		return plainf(err, "A deploy is already running for this server (started by %s at %s); wait for it to finish, then run the command again.",
+			by, de.Since.UTC().Format("15:04 MST"))
+	case de.Code == deploy.CodeNoManifest:
+		return plainf(err, "Nothing has been set up in this server yet: deploy a manifest first with arrakis apply -f FILE --guild ID.")
+	case de.Code == deploy.CodeNothingDeployed:
+		return plainf(err, "Nothing was deployed to this server yet: deploy a manifest first with arrakis apply -f FILE --guild ID.")
 	}
-	return errors.New(de.Message)
+	return plainf(err, "%s", de.Message)
 }
 
-// isTerminal reports whether r is an interactive terminal; a variable so tests can say.
-var isTerminal = func(r any) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
+// firstSentence is the first sentence of a deploy message (the rest is its Discord-worded
+// summary, which the CLI words itself).
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
 	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return s
 }
 
 // confirm asks a yes/no question on a terminal.

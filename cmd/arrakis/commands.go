@@ -16,12 +16,28 @@ import (
 func init() { rootCmd.AddCommand(newCommandsCmd()) }
 
 func newCommandsCmd() *cobra.Command {
-	c := &cobra.Command{Use: "commands", Short: "Manage the bot's slash commands"}
+	c := &cobra.Command{Use: "commands", Short: "Manage the bot's slash commands",
+		Long: `Manage the bot's slash commands (/setup and /drift).
+
+Exit status: each subcommand lists its own; without one, the usage and 2.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.SetOut(cmd.ErrOrStderr())
+			_ = cmd.Usage()
+			return &exitError{code: exitUsage}
+		},
+	}
 	var guild string
 	reg := &cobra.Command{
 		Use:   "register",
 		Short: "Register /setup and /drift (bulk overwrite: running it again changes nothing)",
-		Args:  cobra.NoArgs,
+		Long: `Register the bot's slash commands, /setup and /drift, globally or in one server (--guild,
+where they appear at once). It overwrites the whole list, so running it again changes
+nothing. serve does the same when it starts.
+
+Exit status: 0 registered, 1 Discord refused (the token, the application id), 2 bad flags or
+configuration.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if guild != "" {
 				if err := checkGuild(guild); err != nil {

@@ -17,9 +17,11 @@ func newDiffCmd() *cobra.Command {
 		Short: "Show how two versions of a server's manifest differ",
 		Long: `Print the lines of the YAML manifest that differ between two versions of the server's
 history ("-" lines are only in A, "+" lines only in B). Versions are numbers as
-arrakis history lists them (3, or v3).
+arrakis history lists them (3, or v3). It reads only the storage, so it needs no Discord
+token.
 
-Exit status: 0 the versions are the same, 1 they differ, 2 a version does not exist.`,
+Exit status: 0 the versions are the same, 1 they differ (or the storage could not be
+read), 2 bad flags or a version that does not exist.`,
 		Example: "  arrakis diff --guild 1180000000000000001 1 2",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -36,7 +38,7 @@ Exit status: 0 the versions are the same, 1 they differ, 2 a version does not ex
 			}
 			ctx, cancel := commandContext(cmd)
 			defer cancel()
-			svc, closeAll, err := openService(ctx)
+			svc, closeAll, err := openHistory(ctx)
 			if err != nil {
 				return err
 			}
@@ -92,13 +94,14 @@ func writeLineDiff(w io.Writer, a, b []string) bool {
 			fmt.Fprintln(w, "  "+a[i])
 			i++
 			j++
-		case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
-			fmt.Fprintln(w, "+ "+b[j])
-			j++
-			changed = true
-		default:
+		case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
+			// Removals before additions, as diff(1) prints a changed line.
 			fmt.Fprintln(w, "- "+a[i])
 			i++
+			changed = true
+		default:
+			fmt.Fprintln(w, "+ "+b[j])
+			j++
 			changed = true
 		}
 	}

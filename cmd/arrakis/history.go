@@ -18,7 +18,10 @@ func newHistoryCmd() *cobra.Command {
 		Long: `List every version of the server's manifest, newest first: its number, when and by whom
 it was made, why (initial, update, rollback, reconcile, accept, manual) and when it was
 deployed. The newest version is the desired manifest; the newest deployed one is what drift
-compares the server with. Use a number with arrakis diff or arrakis apply --version.`,
+compares the server with. Use a number with arrakis diff or arrakis apply --version.
+It reads only the storage (data_dir or the S3 bucket), so it needs no Discord token.
+
+Exit status: 0 listed (or no versions yet), 1 the storage could not be read, 2 bad flags.`,
 		Example: "  arrakis history --guild 1180000000000000001",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -27,7 +30,7 @@ compares the server with. Use a number with arrakis diff or arrakis apply --vers
 			}
 			ctx, cancel := commandContext(cmd)
 			defer cancel()
-			svc, closeAll, err := openService(ctx)
+			svc, closeAll, err := openHistory(ctx)
 			if err != nil {
 				return err
 			}
@@ -38,7 +41,7 @@ compares the server with. Use a number with arrakis diff or arrakis apply --vers
 			}
 			out := cmd.OutOrStdout()
 			if len(entries) == 0 {
-				fmt.Fprintf(out, "Server %s has no manifest versions yet: run /setup or arrakis apply.\n", guild)
+				fmt.Fprintf(out, "Server %s has no manifest versions yet: deploy one with arrakis apply -f FILE --guild %s.\n", guild, guild)
 				return nil
 			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)

@@ -43,6 +43,14 @@ as asked (bad flags, unreadable input).`,
 	Example:       rootExample,
 	SilenceUsage:  true, // a failing command prints its error, not the flag list
 	SilenceErrors: true, // run prints the error once, in its own words
+	Args:          cobra.NoArgs,
+	// Bare arrakis names no command: print the usage to stderr and exit 2, as for any other
+	// command line that cannot run as asked.
+	RunE: func(cmd *cobra.Command, _ []string) error {
+		cmd.SetOut(cmd.ErrOrStderr())
+		_ = cmd.Usage()
+		return &exitError{code: exitUsage}
+	},
 }
 
 func init() {
@@ -61,10 +69,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	rootCmd.SetArgs(args)
 	rootCmd.SetOut(stdout)
 	rootCmd.SetErr(stderr)
-	err := rootCmd.Execute()
+	loadedConfig = nil
+	quietLibraries()
+	cmd, err := rootCmd.ExecuteC()
 	if err == nil {
 		return exitOK
 	}
+	err = explain(err, loadedConfig, guildFlag(cmd))
 	var ee *exitError
 	if errors.As(err, &ee) && ee.err == nil {
 		return ee.code // the command already said everything
@@ -86,7 +97,24 @@ func loadConfig() (*config.Config, error) {
 	if path == "" {
 		path = os.Getenv(envConfig)
 	}
-	return config.Load(path, os.Environ())
+	cfg, err := config.Load(path, os.Environ())
+	loadedConfig = cfg
+	return cfg, err
+}
+
+// loadedConfig is the configuration the running command loaded (nil before, or when it
+// did not load): run words Discord and storage failures with its settings.
+var loadedConfig *config.Config
+
+// guildFlag is the --guild of the command that ran, if it has one.
+func guildFlag(cmd *cobra.Command) string {
+	if cmd == nil {
+		return ""
+	}
+	if f := cmd.Flags().Lookup("guild"); f != nil {
+		return f.Value.String()
+	}
+	return ""
 }
 
 // exitError carries an exit code other than 1; a nil err means nothing more to print.

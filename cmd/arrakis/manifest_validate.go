@@ -19,6 +19,15 @@ const maxManifestBytes = 4 << 20
 var manifestCmd = &cobra.Command{
 	Use:   "manifest",
 	Short: "Work with community manifest files (YAML or JSON)",
+	Long: `Work with community manifest files (YAML or JSON): validate one, or pull a server's.
+
+Exit status: each subcommand lists its own; without one, the usage and 2.`,
+	Args: cobra.NoArgs,
+	RunE: func(cmd *cobra.Command, _ []string) error {
+		cmd.SetOut(cmd.ErrOrStderr())
+		_ = cmd.Usage()
+		return &exitError{code: exitUsage}
+	},
 }
 
 func init() {

@@ -59,7 +59,7 @@ the command failed, 2 bad flags or an unreadable manifest.`,
 				printProblems(out, rev.Problems)
 			}
 			if !rev.OK() {
-				return &exitError{code: exitFailed, err: fmt.Errorf("the plan cannot run until the %d problem(s) above are fixed", len(rev.Problems))}
+				return &exitError{code: exitFailed, err: fmt.Errorf("the plan cannot run until %s fixed", pick(len(rev.Problems), "the problem above is", fmt.Sprintf("the %d problems above are", len(rev.Problems))))}
 			}
 			return nil
 		},

@@ -15,7 +15,10 @@ func newManifestPullCmd() *cobra.Command {
 		Use:   "pull --guild ID [-o FILE]",
 		Short: "Print a server's desired manifest (its newest version) as YAML",
 		Long: `Print the server's desired manifest — the newest version in its history — as YAML, to
-edit and deploy again with arrakis plan -f and arrakis apply -f.`,
+edit and deploy again with arrakis plan -f and arrakis apply -f. It reads only the storage
+(data_dir or the S3 bucket), so it needs no Discord token.
+
+Exit status: 0 printed, 1 nothing set up yet or the storage could not be read, 2 bad flags.`,
 		Example: "  arrakis manifest pull --guild 1180000000000000001 > community.yaml",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -24,7 +27,7 @@ edit and deploy again with arrakis plan -f and arrakis apply -f.`,
 			}
 			ctx, cancel := commandContext(cmd)
 			defer cancel()
-			svc, closeAll, err := openService(ctx)
+			svc, closeAll, err := openHistory(ctx)
 			if err != nil {
 				return err
 			}

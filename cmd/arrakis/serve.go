@@ -16,7 +16,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
 
 	"github.com/arrakis-bot/arrakis/bot"
 	"github.com/arrakis-bot/arrakis/bot/deploy"
@@ -41,7 +40,14 @@ func newServeCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "serve",
 		Short: "Run the bot (gateway or HTTP interactions, per discord.mode)",
-		Args:  cobra.NoArgs,
+		Long: `Run the bot: the stores, the slash commands (registered on start), the HTTP listener
+(http.listen: /healthz, /readyz, /metrics and, in http mode, /interactions) and, in gateway
+mode, the websocket to Discord. It logs the invite URL while the bot is in no server.
+SIGINT or SIGTERM stops it gracefully.
+
+Exit status: 0 stopped by a signal, 1 a failure while running (Discord, Redis, S3, the
+listener), 2 bad configuration.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig()
 			if err != nil {
@@ -50,7 +56,7 @@ func newServeCmd() *cobra.Command {
 			if err := cfg.RequireToken(); err != nil {
 				return usageError(err)
 			}
-			log, err := newLogger(cfg.Log.Level)
+			log, err := newLogger(cfg.Log.Level, cfg.Log.Format)
 			if err != nil {
 				return usageError(err)
 			}
@@ -64,18 +70,6 @@ func newServeCmd() *cobra.Command {
 			return serve(ctx, cfg, log, ln)
 		},
 	}
-}
-
-// newLogger builds the JSON production logger at the configured level.
-func newLogger(level string) (*zap.Logger, error) {
-	lvl, err := zapcore.ParseLevel(level)
-	if err != nil {
-		return nil, fmt.Errorf("log.level %q: use debug, info, warn or error", level)
-	}
-	zc := zap.NewProductionConfig()
-	zc.Level = zap.NewAtomicLevelAt(lvl)
-	zc.DisableStacktrace = lvl > zapcore.DebugLevel
-	return zc.Build()
 }
 
 // serve runs until ctx ends, then shuts down: the HTTP server drains, the gateway closes,
@@ -113,7 +107,13 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 		return err
 	}
 	if _, err := bot.RegisterCommands(dg, cfg.Discord.ApplicationID, "", discordgo.WithContext(ctx)); err != nil {
-		log.Warn("register commands; run `arrakis commands register` once Discord is reachable", zap.Error(err))
+		if isUnauthorized(err) {
+			ln.Close()
+			return err // a rejected token stops here, worded by run
+		}
+		log.Warn(registerAdvice(err), zap.Error(err))
+	} else {
+		logInviteWhenAlone(ctx, dg, cfg.Discord.ApplicationID, log)
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -126,7 +126,7 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 	driftCtx, stopDrift := context.WithCancel(ctx)
 	driftDone := startDriftChecks(driftCtx, svc, driftGuilds(cfg.Discord.Mode, dg, st.Shadow), log)
 	defer func() { stopDrift(); <-driftDone }()
-	log.Info("arrakis is serving", zap.String("mode", cfg.Discord.Mode), zap.String("listen", ln.Addr().String()))
+	log.Info("arrakis is serving", zap.String("version", versionString()), zap.String("mode", cfg.Discord.Mode), zap.String("listen", ln.Addr().String()))
 	select {
 	case <-ctx.Done():
 	case err := <-serveErr:

@@ -13,17 +13,29 @@ import (
 var version = ""
 
 func init() {
+	// --version and the version command print the same line.
 	rootCmd.Version = versionString()
+	rootCmd.SetVersionTemplate(versionLine())
 	rootCmd.AddCommand(newVersionCmd())
+}
+
+// versionLine is what --version and the version command print.
+func versionLine() string {
+	return fmt.Sprintf("arrakis %s (%s %s/%s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of this arrakis binary",
-		Args:  cobra.NoArgs,
+		Long: `Print the version of this binary: the one stamped at build time (go build -ldflags
+"-X main.version=v1.2.3"), else the module version (go install …@v1.2.3), else "devel" and the
+commit it was built from. --version prints the same line.
+
+Exit status: 0.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "arrakis %s (%s %s/%s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			_, err := fmt.Fprint(cmd.OutOrStdout(), versionLine())
 			return err
 		},
 	}

@@ -54,7 +54,7 @@ func openStores(ctx context.Context, cfg *config.Config, redisHooks ...goredis.H
 			DialTimeout: cfg.Redis.DialTimeout, ReadTimeout: cfg.Redis.ReadTimeout, WriteTimeout: cfg.Redis.WriteTimeout,
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("connect to Redis: %w", err)
+			return nil, nil, redisFailure(cfg, err)
 		}
 		closers = append(closers, func() { _ = c.Close() })
 		for _, h := range redisHooks {
@@ -70,7 +70,13 @@ func openStores(ctx context.Context, cfg *config.Config, redisHooks ...goredis.H
 		sh, err := dir.NewShadow(cfg.DataDir)
 		if err != nil {
 			closeAll()
-			return nil, nil, fmt.Errorf("open the shadow state directory: %w", err)
+			return nil, nil, dataDirFailure(cfg, err)
+		}
+		// A directory that exists but cannot be written fails here, naming data_dir, rather
+		// than at the first deploy's save.
+		if err := sh.Check(ctx); err != nil {
+			closeAll()
+			return nil, nil, dataDirFailure(cfg, err)
 		}
 		st.Shadow = sh
 	} else {
@@ -78,14 +84,15 @@ func openStores(ctx context.Context, cfg *config.Config, redisHooks ...goredis.H
 			Bucket: cfg.S3.Bucket, Endpoint: cfg.S3.Endpoint, Region: cfg.S3.Region,
 			AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey, PathStyle: cfg.S3.PathStyle,
 			ChecksumWhenRequired: cfg.S3.Checksum == config.ChecksumWhenRequired,
+			Logger:               sdkLogger{libLog.Named("s3")},
 		})
 		if err != nil {
 			closeAll()
-			return nil, nil, fmt.Errorf("open the S3 shadow store: %w", err)
+			return nil, nil, s3Failure(cfg, err)
 		}
 		if err := sh.Check(ctx); err != nil {
 			closeAll()
-			return nil, nil, fmt.Errorf("check the S3 shadow store: %w", err)
+			return nil, nil, s3Failure(cfg, err)
 		}
 		st.Shadow = sh
 	}

@@ -72,7 +72,8 @@ type Drift struct {
 
 // Log is the operator's log.
 type Log struct {
-	Level string `yaml:"level"` // debug, info, warn, error
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // LogConsole or LogJSON; empty = console on a terminal, else JSON
 }
 
 // Web is the read-only web view (served under /web/ on http.listen).
@@ -83,6 +84,12 @@ type Web struct {
 	// TrustedProxies are comma-separated CIDRs whose X-Forwarded-For is believed.
 	TrustedProxies string `yaml:"trusted_proxies"`
 }
+
+// Values of log.format.
+const (
+	LogConsole = "console" // aligned, human-readable lines
+	LogJSON    = "json"    // one JSON object a line, ISO-8601 times
+)
 
 // Values of discord.mode.
 const (

@@ -122,6 +122,7 @@ func TestEveryKeyHasAnEnvOverride(t *testing.T) {
 		"log.level":              {"debug", "debug"},
 		"web.base_url":           {"https://arrakis.example.com", "https://arrakis.example.com"},
 		"web.trusted_proxies":    {"10.0.0.0/8, 192.0.2.10", "10.0.0.0/8, 192.0.2.10"},
+		"log.format":             {"json", "json"},
 	}
 	var environ []string
 	for _, k := range Keys() {
@@ -248,6 +249,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"alert channel moved (file)", "drift:\n  alert_channel: \"987654321098765432\"\n", nil,
 			[]string{":2: drift.alert_channel: this setting moved", "step 6"}},
 		{"log level", "", []string{"ARRAKIS_LOG_LEVEL=verbose"}, []string{`log.level: "verbose" is not a level (use debug, info, warn or error)`}},
+		{"log format", "", []string{"ARRAKIS_LOG_FORMAT=pretty"}, []string{`log.format: "pretty" is not a log format (use console or json`}},
 		{"every problem reported", "colour: blue\n", []string{"ARRAKIS_SESSION_TTL=15", "ARRAKIS_NOPE=1"},
 			[]string{"colour: unknown key", "session.ttl", "ARRAKIS_NOPE"}},
 		{"every validation problem reported", "", []string{"ARRAKIS_LOG_LEVEL=loud", "ARRAKIS_DISCORD_MODE=ws"},

@@ -117,6 +117,11 @@ func (c *Config) Validate() error {
 	default:
 		bad("log.level", "%q is not a level (use debug, info, warn or error)", c.Log.Level)
 	}
+	switch c.Log.Format {
+	case "", LogConsole, LogJSON:
+	default:
+		bad("log.format", "%q is not a log format (use %s or %s, or leave it empty: %s on a terminal, else %s)", c.Log.Format, LogConsole, LogJSON, LogConsole, LogJSON)
+	}
 	return errors.Join(errs...)
 }
 

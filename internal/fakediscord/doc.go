@@ -36,7 +36,8 @@
 // Query, Body, AuditLogReason (decoded), Status}, WriteCount() (non-GET
 // requests to /guilds/… and /channels/… except messages), ResetCounts(),
 // FailNext(method, pathPrefix, n, status, retryAfter) for 429 (Discord's body
-// and Retry-After / X-RateLimit-* headers) and 5xx.
+// and Retry-After / X-RateLimit-* headers) and 5xx; FailNextCode(method,
+// pathPrefix, n, status, code, message) for a refusal with Discord's error code.
 //
 // Interactions: NewInteraction(v) (register only: HTTP mode; returns the JSON
 // to sign and post), DispatchInteraction(v) (register and send

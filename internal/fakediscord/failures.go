@@ -14,7 +14,9 @@ type failure struct {
 	method, prefix string
 	left, status   int
 	retryAfter     time.Duration
-	applied        bool // the request is carried out first; only its answer is lost
+	applied        bool   // the request is carried out first; only its answer is lost
+	code           int    // Discord's JSON error code; 0 for FailNext
+	message        string // its message; empty for FailNext
 }
 
 // FailNext makes the next n requests whose method matches (""=any) and whose
@@ -38,6 +40,14 @@ func (s *Server) LoseNextAnswers(method, pathPrefix string, n int, status int) {
 	s.failures = append(s.failures, &failure{method: strings.ToUpper(method), prefix: pathPrefix, left: n, status: status, applied: true})
 }
 
+// FailNextCode makes the next n matching requests fail as Discord refuses one: status
+// with {message, code} (403 50013 "Missing Permissions", 403 50001 "Missing Access").
+func (s *Server) FailNextCode(method, pathPrefix string, n, status, code int, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, &failure{method: strings.ToUpper(method), prefix: pathPrefix, left: n, status: status, code: code, message: message})
+}
+
 func (s *Server) takeFailure(method, path string) *failure {
 	for _, f := range s.failures {
 		if f.left > 0 && (f.method == "" || f.method == method) && strings.HasPrefix(path, f.prefix) {
@@ -49,6 +59,10 @@ func (s *Server) takeFailure(method, path string) *failure {
 }
 
 func writeFailure(w http.ResponseWriter, f *failure) {
+	if f.code != 0 {
+		writeError(w, f.status, f.code, f.message)
+		return
+	}
 	if f.status != http.StatusTooManyRequests {
 		writeError(w, f.status, 0, fmt.Sprintf("%d: %s", f.status, http.StatusText(f.status)))
 		return

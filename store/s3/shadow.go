@@ -23,7 +23,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/arrakis-bot/arrakis/store"
 )
@@ -44,6 +46,9 @@ type Options struct {
 	// some S3-compatible servers reject.
 	ChecksumWhenRequired bool
 	HTTPClient           *http.Client // nil for the SDK's default
+	// Logger receives the SDK's own log lines (retries, IMDS fallbacks); nil discards them,
+	// so they never reach an operator's terminal unworded.
+	Logger logging.Logger
 }
 
 // Shadow is store.Shadow over S3. It is safe for concurrent use, also by several processes.
@@ -73,7 +78,16 @@ func NewShadow(ctx context.Context, o Options) (*Shadow, error) {
 	if region == "" {
 		region = "us-east-1"
 	}
-	loads := []func(*config.LoadOptions) error{config.WithRegion(region)}
+	logger := o.Logger
+	if logger == nil {
+		logger = logging.Nop{}
+	}
+	loads := []func(*config.LoadOptions) error{config.WithRegion(region), config.WithLogger(logger)}
+	if o.AccessKey != "" || o.Endpoint != "" {
+		// The EC2 instance metadata service can only supply AWS credentials: with static
+		// credentials, or a server that is not AWS, asking it only adds a wait and a warning.
+		loads = append(loads, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+	}
 	if o.AccessKey != "" {
 		loads = append(loads, config.WithCredentialsProvider(
 			credentials.NewStaticCredentialsProvider(o.AccessKey, o.SecretKey, "")))
