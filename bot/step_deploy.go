@@ -93,7 +93,11 @@ func deployStatusText(d *wizard.DeployState, p *store.DeployProgress) string {
 	return fmt.Sprintf("⏳ **Deploying…** %s — %s.", st, progressText(p))
 }
 
-// confirmDeploy moves REVIEW → DEPLOY and starts the deploy in the background.
+// confirmDeploy moves REVIEW → DEPLOY and starts the deploy in the background — only when
+// the plan is still the one the Confirm button was shown with (its hash is the button's
+// arg). Otherwise nothing runs and the review shows the new plan to confirm afresh. The
+// plan is read from the live guild, which may take longer than 3 s, so the click is
+// deferred; the deploy checks the hash again under its lease.
 func (b *Bot) confirmDeploy(ctx context.Context, c *click) Reply {
 	m, ps := wizard.BuildManifest(c.s.GuildID, c.s.Data)
 	if len(ps) > 0 {
@@ -102,15 +106,21 @@ func (b *Bot) confirmDeploy(ctx context.Context, c *click) Reply {
 	if b.d.Deploy == nil {
 		return b.show(ctx, c.s, "Deploying is unavailable: this Arrakis has no deploy service configured.", updateMessage)
 	}
-	s, err := b.d.Sessions.Transition(ctx, c.s.ID, c.s.Version, wizard.StateDeploy)
-	if err != nil {
-		return b.storeFailed(ctx, c, err)
-	}
-	if s, err = b.setDeployState(ctx, s, wizard.DeployState{Status: wizard.DeployPending}); err != nil {
-		return b.storeFailed(ctx, c, err)
-	}
-	b.startDeploy(ctx, c.i, s, m)
-	return b.show(ctx, s, "", updateMessage)
+	return deferUpdate(func(ctx context.Context) view {
+		rv := b.review(ctx, c.s)
+		if !rv.deployable() || rv.Review.PlanHash != c.id.Arg {
+			return b.frame(ctx, c.s, msgPlanChanged, rv)
+		}
+		s, err := b.d.Sessions.Transition(ctx, c.s.ID, c.s.Version, wizard.StateDeploy)
+		if err == nil {
+			s, err = b.setDeployState(ctx, s, wizard.DeployState{Status: wizard.DeployPending})
+		}
+		if err != nil {
+			return b.storeFailedView(ctx, c, err)
+		}
+		b.startDeploy(ctx, c.i, s, m, c.id.Arg)
+		return b.frame(ctx, s, "", nil)
+	})
 }
 
 func (b *Bot) retryDeploy(ctx context.Context, c *click) Reply {
@@ -122,7 +132,7 @@ func (b *Bot) retryDeploy(ctx context.Context, c *click) Reply {
 	if err != nil {
 		return b.storeFailed(ctx, c, err)
 	}
-	b.startDeploy(ctx, c.i, s, m)
+	b.startDeploy(ctx, c.i, s, m, "")
 	return b.show(ctx, s, "", updateMessage)
 }
 
@@ -146,7 +156,9 @@ func (b *Bot) setDeployState(ctx context.Context, s *wizard.Session, d wizard.De
 
 // startDeploy runs the deploy detached from the request, edits the wizard message with its
 // progress while the token lives, and records the outcome in the session.
-func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wizard.Session, m *wizard.Manifest) {
+// planHash is the hash of the plan the admin confirmed ("" for a retry, which continues
+// the confirmed deploy where it stopped).
+func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wizard.Session, m *wizard.Manifest, planHash string) {
 	user, _ := userOf(i)
 	progress := make(chan store.DeployProgress, 1)
 	started := b.now()
@@ -157,7 +169,7 @@ func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wiza
 		editsDone := make(chan struct{})
 		go b.editProgress(ctx, i, s, progress, editsDone)
 		res, err := b.d.Deploy.Deploy(ctx, deploy.Request{
-			GuildID: s.GuildID, Manifest: m, By: user, ApplicationID: i.AppID, InteractionToken: i.Token,
+			GuildID: s.GuildID, Manifest: m, By: user, ApplicationID: i.AppID, InteractionToken: i.Token, PlanHash: planHash,
 			OnProgress: func(p store.DeployProgress) { latest(progress, p) },
 		})
 		close(progress)

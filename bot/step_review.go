@@ -83,8 +83,9 @@ func reviewUI(sc *stepCtx) stepUI {
 	}
 	if s.UI[uiConfirm] != "" && rv.deployable() {
 		ui.Body += "\n\n**Deploy now?** Arrakis will make the changes above in your server."
+		// The button carries the hash of the plan shown above; the deploy runs only that plan.
 		ui.Buttons = []discordgo.Button{
-			button(s, "Confirm deploy", discordgo.SuccessButton, "confirm"),
+			button(s, "Confirm deploy", discordgo.SuccessButton, "confirm", rv.Review.PlanHash),
 			button(s, "Not yet", discordgo.SecondaryButton, "unconfirm"),
 		}
 		return ui

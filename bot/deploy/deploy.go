@@ -137,6 +137,11 @@ type Request struct {
 	ApplicationID    string
 	InteractionToken string
 
+	// PlanHash, when set, is drift.PlanHash of the plan the admin saw and confirmed. The
+	// plan is recomputed under the deploy lease; when its hash differs, nothing is written
+	// and the *Error has CodePlanChanged. Callers that showed a plan always set it.
+	PlanHash string
+
 	// onlyDeletes keeps only the plan's deletes (Prune).
 	onlyDeletes bool
 }
@@ -170,7 +175,13 @@ type Review struct {
 	Shadow  *store.Snapshot `json:"shadow,omitempty"`
 	Desired *store.Snapshot `json:"desired,omitempty"`
 	Plan    []drift.Op      `json:"plan"`
-	Report  drift.Report    `json:"report"`
+	// PlanHash is drift.PlanHash(Plan): what a Confirm control carries and Request.PlanHash
+	// checks. PruneHash is the same for PrunePlan.
+	PlanHash  string       `json:"planHash"`
+	PruneHash string       `json:"pruneHash,omitempty"`
+	Report    drift.Report `json:"report"`
+	// Fingerprint is drift.GuildFingerprint of the live guild the plan was made against.
+	Fingerprint string `json:"fingerprint"`
 	// PrunePlan lists what a separate, confirmed prune would delete: the resources the bot
 	// made that this manifest no longer wants (in edit mode, the removals). Deploy never
 	// makes these deletes unless asked.
@@ -194,6 +205,15 @@ type DriftView struct {
 	Plan    []drift.Op      `json:"plan"`
 	// PrunePlan deletes the _extra resources; shown only for a confirmed prune.
 	PrunePlan []drift.Op `json:"prunePlan,omitempty"`
+	// PlanHash, PruneHash and AcceptHash bind the Reconcile, Prune and Accept
+	// confirmations to what they showed (drift.PlanHash of Plan and PrunePlan,
+	// drift.ReportHash of the desired snapshot id and Report).
+	PlanHash   string `json:"planHash"`
+	PruneHash  string `json:"pruneHash"`
+	AcceptHash string `json:"acceptHash"`
+	// AcceptNote is what Accept would tell the admin about the manifest beyond the
+	// accepted values (a template layout becoming custom); "" when nothing.
+	AcceptNote string `json:"acceptNote,omitempty"`
 }
 
 // HistoryEntry is one snapshot as `arrakis history` lists it.

@@ -99,13 +99,17 @@ func (s *Service) Review(ctx context.Context, guildID string, m *wizard.Manifest
 	if err != nil {
 		return nil, err
 	}
+	prune := deletesOnly(drift.Plan(m, st.shadow, st.live.Guild, drift.Options{Prune: true}))
 	return &Review{
 		GuildID: guildID, Manifest: m, Guild: st.live.Guild,
 		Shadow: st.deployed, Desired: st.latest,
-		Plan:      st.plan,
-		Report:    drift.Compare(m, st.shadow, st.live.Guild),
-		Problems:  s.preflight(st.live, m, st.plan, st.res),
-		PrunePlan: deletesOnly(drift.Plan(m, st.shadow, st.live.Guild, drift.Options{Prune: true})),
+		Plan:        st.plan,
+		PlanHash:    drift.PlanHash(st.plan),
+		PruneHash:   drift.PlanHash(prune),
+		Fingerprint: drift.GuildFingerprint(st.live.Guild),
+		Report:      drift.Compare(m, st.shadow, st.live.Guild),
+		Problems:    s.preflight(st.live, m, st.plan, st.res),
+		PrunePlan:   prune,
 	}, nil
 }
 
@@ -140,6 +144,11 @@ func (s *Service) Deploy(ctx context.Context, req Request) (*Result, error) {
 	return res, err
 }
 
+// errPlanChanged refuses a confirmation whose plan is no longer the one that would run.
+func errPlanChanged() *Error {
+	return &Error{Code: CodePlanChanged, Message: "Nothing was changed: your server or the setup changed since this plan was shown, so it is no longer what would run. Look at the new plan and confirm again."}
+}
+
 func resultOf(err error) *Result {
 	var e *Error
 	if errors.As(err, &e) {
@@ -164,6 +173,9 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 	}
 	if req.onlyDeletes {
 		st.plan = deletesOnly(st.plan)
+	}
+	if req.PlanHash != "" && drift.PlanHash(st.plan) != req.PlanHash {
+		return nil, errPlanChanged()
 	}
 	// Which snapshot this deploy is: the newest when it holds this manifest and was not
 	// deployed yet (a retry or resume), nothing at all when it was deployed and the guild

@@ -97,7 +97,7 @@ an unreadable manifest, or no confirmation.`,
 			}
 			fmt.Fprintln(out, res.Report)
 			if prune {
-				pres, err := svc.Prune(ctx, guild, by)
+				pres, err := svc.Prune(ctx, guild, by, "")
 				if err != nil {
 					return cliError(err)
 				}
