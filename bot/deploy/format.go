@@ -36,12 +36,18 @@ func FormatPlan(ops []drift.Op) string {
 	fmt.Fprintf(&b, "%d change%s:", len(ops), plural(len(ops)))
 	for _, op := range ops {
 		b.WriteString("\n- ")
-		b.WriteString(describeOp(op))
-		if len(op.Fields) > 0 {
-			b.WriteString(" (" + strings.Join(op.Fields, ", ") + ")")
-		}
+		b.WriteString(FormatOp(op))
 	}
 	return b.String()
+}
+
+// FormatOp words one operation for people, as a line of FormatPlan.
+func FormatOp(op drift.Op) string {
+	s := describeOp(op)
+	if len(op.Fields) > 0 {
+		s += " (" + strings.Join(op.Fields, ", ") + ")"
+	}
+	return s
 }
 
 func orNone(s string) string {
