@@ -221,15 +221,22 @@ func bulletLines(r Result) int {
 	return n
 }
 
-// planLines counts the plan's lines on the review screen.
+// planLines counts the plan's lines on the review screen: the "• " lines right after
+// "**Plan:**" (access changes and removals follow in sections of their own).
 func planLines(r Result) int {
 	d := r.Message.Embeds[0].Description
 	start := strings.Index(d, "**Plan:**")
-	end := strings.Index(d, "Preflight")
-	if start < 0 || end < start {
+	if start < 0 {
 		return -1
 	}
-	return strings.Count(d[start:end], "\n• ")
+	n := 0
+	for _, l := range strings.Split(d[start:], "\n")[1:] {
+		if !strings.HasPrefix(l, "• ") {
+			break
+		}
+		n++
+	}
+	return n
 }
 
 func latestID(t *testing.T, e *E2E) string {
