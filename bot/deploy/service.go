@@ -144,6 +144,26 @@ func (s *Service) Deploy(ctx context.Context, req Request) (*Result, error) {
 	return res, err
 }
 
+// errBeyondConfirmed stops a confirmed deploy whose re-read guild needs writes the
+// admin did not confirm.
+var errBeyondConfirmed = errors.New("the server changed during the deploy; what is left is not part of the confirmed plan")
+
+// withinPlan reports whether every op of next is one of confirmed (each used once).
+func withinPlan(next, confirmed []drift.Op) bool {
+	left := map[string]int{}
+	for _, op := range confirmed {
+		left[drift.PlanHash([]drift.Op{op})]++
+	}
+	for _, op := range next {
+		h := drift.PlanHash([]drift.Op{op})
+		if left[h] == 0 {
+			return false
+		}
+		left[h]--
+	}
+	return true
+}
+
 // errPlanChanged refuses a confirmation whose plan is no longer the one that would run.
 func errPlanChanged() *Error {
 	return &Error{Code: CodePlanChanged, Message: "Nothing was changed: your server or the setup changed since this plan was shown, so it is no longer what would run. Look at the new plan and confirm again."}
@@ -253,8 +273,12 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 					if req.onlyDeletes {
 						next = deletesOnly(next)
 					}
-					plan = next
-					continue
+					if req.PlanHash == "" || withinPlan(next, st.plan) {
+						plan = next
+						continue
+					}
+					// What is left is no longer part of what the admin confirmed.
+					rerr = errBeyondConfirmed
 				}
 				err = rerr
 			}
