@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -51,6 +52,41 @@ func TestConfirmationMatchesWhatRuns(t *testing.T) {
 		mustContain(t, "deployed", r.Text(), "Deployed")
 		if n := e.FD.WriteCount(); n != lines {
 			t.Fatalf("the confirmed deploy made %d writes; it listed %d changes:\n%v", n, lines, e.FD.Requests())
+		}
+		assertNoDrift(t, e, ctx)
+	})
+
+	t.Run("retry of a failed deploy", func(t *testing.T) {
+		e := newE2E(t, newHTTPTransport)
+		ctx := context.Background()
+		res := mustDeploy(t, e, deployedManifest(t, e))
+		e.FD.DeleteChannel(res.Channels[wizard.TierChatKey("tier-1")])
+		e.FD.DeleteChannel(res.Channels[wizard.TierChatKey("tier-2")])
+		e.Command("setup")
+		for range 6 {
+			e.Click("next")
+		}
+		e.Click("deploy")
+		e.FD.FailNext(http.MethodPost, "/guilds/"+e.Seed.ID+"/channels", 1, http.StatusBadRequest, 0)
+		r := e.Click("confirm")
+		mustContain(t, "failed", r.Text(), "The deploy stopped")
+
+		r = e.Click("retry")
+		mustContain(t, "retry confirm", r.Text(), "**Retry** makes exactly these changes", "Create channel **bronze**", "Create channel **gold**")
+		e.FD.UpdateRole(e.Seed.ID, res.Roles["tier-1"], func(r *discordgo.Role) { r.Hoist = true })
+		e.FD.ResetCounts()
+		r = e.Click("retry_ok")
+		if n := e.FD.WriteCount(); n != 0 {
+			t.Fatalf("a stale retry confirmation made %d writes", n)
+		}
+		mustContain(t, "new rest", r.Text(), "Nothing was changed", "Update role **Bronze** (hoist)")
+		lines := planLines(r)
+
+		e.FD.ResetCounts()
+		r = e.Click("retry_ok")
+		mustContain(t, "deployed", r.Text(), "Deployed")
+		if n := e.FD.WriteCount(); n != lines {
+			t.Fatalf("the confirmed retry made %d writes; it listed %d:\n%v", n, lines, e.FD.Requests())
 		}
 		assertNoDrift(t, e, ctx)
 	})

@@ -23,9 +23,10 @@ const deployTimeout = time.Hour
 
 func deployStep() stepDef {
 	return stepDef{ui: deployUI, actions: map[string]actionFunc{
-		"refresh": (*Bot).refreshDeploy,
-		"retry":   (*Bot).retryDeploy,
-		"finish":  (*Bot).finishSetup,
+		"refresh":  (*Bot).refreshDeploy,
+		"retry":    (*Bot).askRetryConfirm,
+		"retry_ok": (*Bot).retryDeploy,
+		"finish":   (*Bot).finishSetup,
 	}}
 }
 
@@ -41,7 +42,17 @@ func deployUI(sc *stepCtx) stepUI {
 	case wizard.DeployCompleted:
 		ui.Buttons = []discordgo.Button{button(s, "Finish", discordgo.SuccessButton, "finish")}
 	case wizard.DeployFailed:
-		ui.Buttons = []discordgo.Button{button(s, "Retry deploy", discordgo.PrimaryButton, "retry"),
+		if rv := sc.review; rv != nil {
+			// Retry… was pressed: what is left to do, bound to the Confirm retry button.
+			if rv.deployable() {
+				ui.Body += "\n\n**Retry** makes exactly these changes:\n" + planText(rv.Review)
+				ui.Buttons = []discordgo.Button{button(s, "Confirm retry", discordgo.SuccessButton, "retry_ok", rv.Review.PlanHash),
+					button(s, "Not yet", discordgo.SecondaryButton, "refresh")}
+				return ui
+			}
+			ui.Body += "\n\n" + retryBlocked(rv)
+		}
+		ui.Buttons = []discordgo.Button{button(s, "Retry deploy…", discordgo.PrimaryButton, "retry"),
 			button(s, "Cancel", discordgo.DangerButton, actCancel)}
 	default:
 		ui.Buttons = []discordgo.Button{button(s, "Refresh", discordgo.SecondaryButton, "refresh")}
@@ -123,17 +134,45 @@ func (b *Bot) confirmDeploy(ctx context.Context, c *click) Reply {
 	})
 }
 
+// retryBlocked says why a failed deploy cannot be retried as it stands.
+func retryBlocked(rv *reviewResult) string {
+	switch {
+	case len(rv.Problems) > 0:
+		return "The setup needs attention before a retry:\n" + problemList(rv.Problems)
+	case rv.Review == nil:
+		return rv.Unavailable
+	}
+	return planText(rv.Review)
+}
+
+// askRetryConfirm shows what a retry of a failed deploy would do now (the rest of the
+// plan, read afresh from the server) and asks to confirm it.
+func (b *Bot) askRetryConfirm(ctx context.Context, c *click) Reply {
+	if b.d.Deploy == nil {
+		return b.show(ctx, c.s, "This deploy cannot be retried from here; run /setup again.", updateMessage)
+	}
+	return deferUpdate(func(ctx context.Context) view { return b.frame(ctx, c.s, "", b.review(ctx, c.s)) })
+}
+
+// retryDeploy continues a failed deploy, only when what is left is still what Confirm
+// retry showed; otherwise the new rest is shown to confirm afresh.
 func (b *Bot) retryDeploy(ctx context.Context, c *click) Reply {
 	m, ps := wizard.BuildManifest(c.s.GuildID, c.s.Data)
 	if len(ps) > 0 || b.d.Deploy == nil {
 		return b.show(ctx, c.s, "This deploy cannot be retried from here; run /setup again.", updateMessage)
 	}
-	s, err := b.setDeployState(ctx, c.s, wizard.DeployState{Status: wizard.DeployPending})
-	if err != nil {
-		return b.storeFailed(ctx, c, err)
-	}
-	b.startDeploy(ctx, c.i, s, m, "")
-	return b.show(ctx, s, "", updateMessage)
+	return deferUpdate(func(ctx context.Context) view {
+		rv := b.review(ctx, c.s)
+		if !rv.deployable() || rv.Review.PlanHash != c.id.Arg {
+			return b.frame(ctx, c.s, msgPlanChanged, rv)
+		}
+		s, err := b.setDeployState(ctx, c.s, wizard.DeployState{Status: wizard.DeployPending})
+		if err != nil {
+			return b.storeFailedView(ctx, c, err)
+		}
+		b.startDeploy(ctx, c.i, s, m, c.id.Arg)
+		return b.frame(ctx, s, "", nil)
+	})
 }
 
 func (b *Bot) refreshDeploy(ctx context.Context, c *click) Reply {
@@ -156,8 +195,7 @@ func (b *Bot) setDeployState(ctx context.Context, s *wizard.Session, d wizard.De
 
 // startDeploy runs the deploy detached from the request, edits the wizard message with its
 // progress while the token lives, and records the outcome in the session.
-// planHash is the hash of the plan the admin confirmed ("" for a retry, which continues
-// the confirmed deploy where it stopped).
+// planHash is the hash of the plan the admin confirmed (for a retry: of what was left).
 func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wizard.Session, m *wizard.Manifest, planHash string) {
 	user, _ := userOf(i)
 	progress := make(chan store.DeployProgress, 1)
