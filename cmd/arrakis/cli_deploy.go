@@ -104,6 +104,9 @@ func cliError(err error) error {
 	if len(de.Problems) > 0 {
 		return errors.New("the plan cannot run:\n  - " + strings.Join(de.Problems, "\n  - "))
 	}
+	if de.Code == deploy.CodePlanChanged && de.Result == nil {
+		return errors.New("nothing was changed: the server or its deployed setup changed after the plan above was printed, so it is no longer what would run; run the command again to see the new plan")
+	}
 	return errors.New(de.Message)
 }
 
