@@ -114,6 +114,13 @@ an unreadable manifest, or no confirmation.`,
 	return cmd
 }
 
+func orNone(id string) string {
+	if id == "" {
+		return "none"
+	}
+	return id
+}
+
 func confirmQuestion(changes, deletes int, guild string) string {
 	switch {
 	case deletes == 0:
@@ -181,6 +188,9 @@ func applySavedPlan(cmd *cobra.Command, planFile, file, guild string) error {
 		return cliError(err)
 	}
 	again := fmt.Sprintf("look at what changed (arrakis drift --guild %s) and make a new plan with arrakis plan -o", guild)
+	if now := deployedID(rev); now != p.Deployed {
+		return &exitError{code: exitFailed, err: fmt.Errorf("nothing was changed: the setup deployed to server %s changed since the plan was made (%s then, %s now); %s", guild, orNone(p.Deployed), orNone(now), again)}
+	}
 	if rev.Fingerprint != p.GuildFingerprint {
 		return &exitError{code: exitFailed, err: fmt.Errorf("nothing was changed: server %s changed since the plan was made (its roles or channels are not the ones the plan was computed against); %s", guild, again)}
 	}

@@ -131,6 +131,22 @@ func TestApplySavedPlan(t *testing.T) {
 		t.Fatalf("apply of a tampered plan = %d %q", code, errOut)
 	}
 
+	// The deployed setup changes without a write to the server (a new version whose layout
+	// is the same): refused too.
+	renamed := v1.Clone()
+	renamed.Community.Name = "Dune Traders Guild II"
+	if code, out, errOut := arrakis(t, "", "apply", "-f", writeManifest(t, renamed), "--guild", g.ID, "--yes"); code != 0 {
+		t.Fatalf("apply of a renamed community = %d\n%s\n%s", code, out, errOut)
+	}
+	fd.ResetCounts()
+	code, _, errOut = arrakis(t, "", "apply", "--plan", planFile, "--guild", g.ID)
+	if code != 1 || !strings.Contains(errOut, "the setup deployed to server "+g.ID+" changed since the plan was made") || fd.WriteCount() != 0 {
+		t.Fatalf("apply --plan after a new deployment = %d %q (%d writes)", code, errOut, fd.WriteCount())
+	}
+	if code, _, errOut := arrakis(t, "", "plan", "-f", v2, "--guild", g.ID, "-o", planFile); code != 0 {
+		t.Fatalf("plan -o once more = %d %q", code, errOut)
+	}
+
 	// Unchanged: exactly the saved operations run.
 	if err := json.Unmarshal(mustRead(t, planFile), &saved); err != nil {
 		t.Fatal(err)

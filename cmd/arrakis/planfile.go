@@ -28,6 +28,8 @@ type savedPlan struct {
 	Manifest       *wizard.Manifest `json:"manifest"`
 	// GuildFingerprint is drift.GuildFingerprint of the live guild the plan was made against.
 	GuildFingerprint string `json:"guildFingerprint"`
+	// Deployed is the snapshot deployed to the guild then ("" when none).
+	Deployed string `json:"deployed,omitempty"`
 	// Prune says the ops include the deletes of `plan --prune`.
 	Prune    bool       `json:"prune"`
 	Ops      []drift.Op `json:"ops"`
@@ -50,7 +52,14 @@ func newSavedPlan(guild string, m *wizard.Manifest, rev *deploy.Review, prune bo
 	}
 	ops := planOps(rev, prune)
 	return &savedPlan{Format: planFormat, GuildID: guild, CreatedAt: time.Now().UTC(), ManifestSHA256: sha, Manifest: m,
-		GuildFingerprint: rev.Fingerprint, Prune: prune, Ops: ops, PlanHash: drift.PlanHash(ops)}, nil
+		GuildFingerprint: rev.Fingerprint, Deployed: deployedID(rev), Prune: prune, Ops: ops, PlanHash: drift.PlanHash(ops)}, nil
+}
+
+func deployedID(rev *deploy.Review) string {
+	if rev.Shadow == nil {
+		return ""
+	}
+	return rev.Shadow.Meta.ID
 }
 
 func writeSavedPlan(path string, p *savedPlan) error {
