@@ -117,21 +117,36 @@ func (b *Bot) confirmDeploy(ctx context.Context, c *click) Reply {
 	if b.d.Deploy == nil {
 		return b.show(ctx, c.s, "Deploying is unavailable: this Arrakis has no deploy service configured.", updateMessage)
 	}
-	return deferUpdate(func(ctx context.Context) view {
+	return deferThenDeploy(func(ctx context.Context) (view, func()) {
 		rv := b.review(ctx, c.s)
 		if !rv.deployable() || rv.Review.PlanHash != c.id.Arg {
-			return b.frame(ctx, c.s, msgPlanChanged, rv)
+			return b.frame(ctx, c.s, msgPlanChanged, rv), nil
 		}
 		s, err := b.d.Sessions.Transition(ctx, c.s.ID, c.s.Version, wizard.StateDeploy)
 		if err == nil {
 			s, err = b.setDeployState(ctx, s, wizard.DeployState{Status: wizard.DeployPending})
 		}
 		if err != nil {
-			return b.storeFailedView(ctx, c, err)
+			return b.storeFailedView(ctx, c, err), nil
 		}
-		b.startDeploy(ctx, c.i, s, m, c.id.Arg)
-		return b.frame(ctx, s, "", nil)
+		return b.frame(ctx, s, "", nil), func() { b.startDeploy(ctx, c.i, s, m, c.id.Arg) }
 	})
+}
+
+// deferThenDeploy acknowledges a click (type 6), then edits the message with the view
+// work returns and only after that runs its start (a deploy whose progress edits must
+// come after this one).
+func deferThenDeploy(work func(ctx context.Context) (view, func())) Reply {
+	return Reply{
+		Response: &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate},
+		Later: func(ctx context.Context, edit EditFunc) {
+			v, start := work(ctx)
+			_ = edit(ctx, v.edit()) // the bound EditFunc logs its own failure
+			if start != nil {
+				start()
+			}
+		},
+	}
 }
 
 // retryBlocked says why a failed deploy cannot be retried as it stands.
@@ -161,17 +176,16 @@ func (b *Bot) retryDeploy(ctx context.Context, c *click) Reply {
 	if len(ps) > 0 || b.d.Deploy == nil {
 		return b.show(ctx, c.s, "This deploy cannot be retried from here; run /setup again.", updateMessage)
 	}
-	return deferUpdate(func(ctx context.Context) view {
+	return deferThenDeploy(func(ctx context.Context) (view, func()) {
 		rv := b.review(ctx, c.s)
 		if !rv.deployable() || rv.Review.PlanHash != c.id.Arg {
-			return b.frame(ctx, c.s, msgPlanChanged, rv)
+			return b.frame(ctx, c.s, msgPlanChanged, rv), nil
 		}
 		s, err := b.setDeployState(ctx, c.s, wizard.DeployState{Status: wizard.DeployPending})
 		if err != nil {
-			return b.storeFailedView(ctx, c, err)
+			return b.storeFailedView(ctx, c, err), nil
 		}
-		b.startDeploy(ctx, c.i, s, m, c.id.Arg)
-		return b.frame(ctx, s, "", nil)
+		return b.frame(ctx, s, "", nil), func() { b.startDeploy(ctx, c.i, s, m, c.id.Arg) }
 	})
 }
 
