@@ -313,8 +313,8 @@ func (b *Bot) driftConfirm(ctx context.Context, id driftID, notice ...string) vi
 	if len(notice) > 0 && notice[0] != "" {
 		text = "⚠️ " + notice[0] + "\n\n" + text
 	}
-	ok := driftButton(id.Guild, "Confirm", id.Action+"_ok", id.Page, discordgo.DangerButton)
-	ok.CustomID = driftID{Guild: id.Guild, Action: id.Action + "_ok", Page: id.Page, Hash: hash}.String()
+	ok := discordgo.Button{Label: "Confirm", Style: discordgo.DangerButton,
+		CustomID: driftID{Guild: id.Guild, Action: id.Action + "_ok", Page: id.Page, Hash: hash}.String()}
 	e := &discordgo.MessageEmbed{Title: "Confirm", Description: clip(text, maxEmbedDesc), Color: colorProblem}
 	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: []discordgo.MessageComponent{buttonRow([]discordgo.Button{
 		ok, driftButton(id.Guild, "Back", "page", id.Page, discordgo.SecondaryButton),
