@@ -17,9 +17,11 @@ type Deployer interface {
 	Deploy(ctx context.Context, req deploy.Request) (*deploy.Result, error)
 	Progress(ctx context.Context, guildID string) (*store.DeployProgress, error)
 	Drift(ctx context.Context, guildID string) (*deploy.DriftView, error)
-	Reconcile(ctx context.Context, guildID, by string) (*deploy.Result, error)
-	Accept(ctx context.Context, guildID, by string) (*deploy.Result, error)
-	Prune(ctx context.Context, guildID, by string) (*deploy.Result, error)
+	// Reconcile, Accept and Prune take the hash the confirmation showed (DriftView's
+	// PlanHash, AcceptHash, PruneHash); a different one runs nothing (CodePlanChanged).
+	Reconcile(ctx context.Context, guildID, by, planHash string) (*deploy.Result, error)
+	Accept(ctx context.Context, guildID, by, stateHash string) (*deploy.Result, error)
+	Prune(ctx context.Context, guildID, by, planHash string) (*deploy.Result, error)
 	History(ctx context.Context, guildID string) ([]deploy.HistoryEntry, error)
 	Snapshot(ctx context.Context, guildID string, version int) (*store.Snapshot, error)
 	Rollback(ctx context.Context, guildID string, version int, by string) (*deploy.Result, error)

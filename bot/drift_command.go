@@ -21,7 +21,11 @@ import (
 // to confirm first. Every view is computed afresh from the live guild, which can take
 // longer than 3 seconds, so every click is deferred and the message edited.
 //
-// Drift controls belong to no wizard session: custom_id "arrd:<guild>:<action>[:<page>]".
+// Drift controls belong to no wizard session: custom_id "arrd:<guild>:<action>:<page>" and,
+// on a Confirm button, ":<hash>" of exactly what the confirmation showed (drift.PlanHash
+// of the plan, drift.ReportHash of the differences for Accept). At the click the service
+// recomputes it under the deploy lease; when it differs nothing runs and the new plan is
+// shown to confirm afresh.
 
 const (
 	driftPrefix   = "arrd:"
@@ -34,22 +38,58 @@ func isDriftControl(customID string) bool { return strings.HasPrefix(customID, d
 type driftID struct {
 	Guild, Action string
 	Page          int
+	Hash          string // Confirm buttons: the hash of what the confirmation showed
 }
 
 func (d driftID) String() string {
-	return fmt.Sprintf("%s%s:%s:%d", driftPrefix, d.Guild, d.Action, d.Page)
+	s := fmt.Sprintf("%s%s:%s:%d", driftPrefix, d.Guild, d.Action, d.Page)
+	if d.Hash != "" {
+		s += ":" + d.Hash
+	}
+	return s
 }
 
 func parseDriftID(s string) (driftID, error) {
 	parts := strings.Split(strings.TrimPrefix(s, driftPrefix), ":")
-	if len(parts) != 3 {
-		return driftID{}, fmt.Errorf("drift custom_id %q: want 3 parts", s)
+	if len(parts) != 3 && len(parts) != 4 {
+		return driftID{}, fmt.Errorf("drift custom_id %q: want 3 or 4 parts", s)
 	}
 	page, err := strconv.Atoi(parts[2])
 	if err != nil || page < 0 {
 		return driftID{}, fmt.Errorf("drift custom_id %q: bad page", s)
 	}
-	return driftID{Guild: parts[0], Action: parts[1], Page: page}, nil
+	d := driftID{Guild: parts[0], Action: parts[1], Page: page}
+	if len(parts) == 4 {
+		if !isPlanHash(parts[3]) {
+			return driftID{}, fmt.Errorf("drift custom_id %q: bad hash", s)
+		}
+		d.Hash = parts[3]
+	}
+	return d, nil
+}
+
+// isPlanHash reports whether s has the shape of a drift hash (lower-case hex).
+func isPlanHash(s string) bool {
+	if len(s) != drift.HashLen {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// noHash stands for the hash of a Confirm button that carried none (a message from
+// before confirmations were bound): it never matches, so the plan is shown again.
+const noHash = "none"
+
+func hashOr(h string) string {
+	if h == "" {
+		return noHash
+	}
+	return h
 }
 
 func (b *Bot) driftCommand(i *discordgo.Interaction) Reply {
@@ -91,11 +131,17 @@ func (b *Bot) driftAction(ctx context.Context, id driftID, user string) view {
 	case "rec", "acc", "prune":
 		return b.driftConfirm(ctx, id)
 	case "rec_ok":
-		return b.driftChange(ctx, id.Guild, "Reconciled", func() (*deploy.Result, error) { return b.d.Deploy.Reconcile(ctx, id.Guild, user) })
+		return b.driftChange(ctx, id, "Reconciled", func() (*deploy.Result, error) {
+			return b.d.Deploy.Reconcile(ctx, id.Guild, user, hashOr(id.Hash))
+		})
 	case "acc_ok":
-		return b.driftChange(ctx, id.Guild, "Accepted", func() (*deploy.Result, error) { return b.d.Deploy.Accept(ctx, id.Guild, user) })
+		return b.driftChange(ctx, id, "Accepted", func() (*deploy.Result, error) {
+			return b.d.Deploy.Accept(ctx, id.Guild, user, hashOr(id.Hash))
+		})
 	case "prune_ok":
-		return b.driftChange(ctx, id.Guild, "Pruned", func() (*deploy.Result, error) { return b.d.Deploy.Prune(ctx, id.Guild, user) })
+		return b.driftChange(ctx, id, "Pruned", func() (*deploy.Result, error) {
+			return b.d.Deploy.Prune(ctx, id.Guild, user, hashOr(id.Hash))
+		})
 	}
 	return view{Content: msgUnknown}
 }
@@ -241,28 +287,47 @@ func driftControls(guild string, page, pages int, dv *deploy.DriftView) []discor
 	return append(rows, buttonRow(acts))
 }
 
-// driftConfirm says exactly what a change would do and asks to confirm it.
-func (b *Bot) driftConfirm(ctx context.Context, id driftID) view {
+// driftConfirm says exactly what a change would do and asks to confirm it. The Confirm
+// button carries the hash of exactly what is listed; notice, when set, says why the
+// confirmation is shown again.
+func (b *Bot) driftConfirm(ctx context.Context, id driftID, notice ...string) view {
 	dv, fail := b.loadDrift(ctx, id.Guild)
 	if fail != nil {
 		return *fail
 	}
-	var text string
+	var text, hash string
 	switch id.Action {
 	case "rec":
-		text = "**Reconcile** makes your server match the desired setup again:\n" + opsText(dv.Plan, "nothing to change")
+		text = "**Reconcile** makes your server match the desired setup again, with exactly these changes:\n" + opsText(dv.Plan, "nothing to change")
+		hash = dv.PlanHash
 	case "acc":
-		text = "**Accept** makes what your server has now the desired setup (a new snapshot); nothing in the server changes.\n" +
-			fmt.Sprintf("%d differences will be accepted.", len(dv.Report.Items))
+		text = "**Accept** makes what your server has now the desired setup (a new snapshot); nothing in the server changes. " +
+			"These differences become the setup:\n" + itemsText(acceptable(dv.Report.Items), "no differences")
+		if n := len(dv.Report.Items) - len(acceptable(dv.Report.Items)); n > 0 {
+			text += fmt.Sprintf("Not changed by Accept: %d roles or channels Arrakis made that the setup no longer wants (Prune deletes them).\n", n)
+		}
+		if dv.AcceptNote != "" {
+			text += "\n" + dv.AcceptNote
+		}
+		hash = dv.AcceptHash
 	case "prune":
 		text = "**Prune** deletes exactly these, which Arrakis made and the setup no longer wants:\n" + opsText(dv.PrunePlan, "nothing to delete")
+		hash = dv.PruneHash
 	}
+	if len(notice) > 0 && notice[0] != "" {
+		text = "⚠️ " + notice[0] + "\n\n" + text
+	}
+	ok := discordgo.Button{Label: "Confirm", Style: discordgo.DangerButton,
+		CustomID: driftID{Guild: id.Guild, Action: id.Action + "_ok", Page: id.Page, Hash: hash}.String()}
 	e := &discordgo.MessageEmbed{Title: "Confirm", Description: clip(text, maxEmbedDesc), Color: colorProblem}
 	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: []discordgo.MessageComponent{buttonRow([]discordgo.Button{
-		driftButton(id.Guild, "Confirm", id.Action+"_ok", id.Page, discordgo.DangerButton),
-		driftButton(id.Guild, "Back", "page", id.Page, discordgo.SecondaryButton),
+		ok, driftButton(id.Guild, "Back", "page", id.Page, discordgo.SecondaryButton),
 	})}}
 }
+
+// maxListed is how many plan lines or differences a confirmation lists; a longer list
+// says how many more there are (the hash still covers them all).
+const maxListed = 25
 
 func opsText(ops []drift.Op, none string) string {
 	if len(ops) == 0 {
@@ -270,7 +335,7 @@ func opsText(ops []drift.Op, none string) string {
 	}
 	var b strings.Builder
 	for i, op := range ops {
-		if i == 25 {
+		if i == maxListed {
 			fmt.Fprintf(&b, "…and %d more.\n", len(ops)-i)
 			break
 		}
@@ -279,12 +344,47 @@ func opsText(ops []drift.Op, none string) string {
 	return b.String()
 }
 
-// driftChange runs a confirmed change and shows the fresh report with its outcome.
-func (b *Bot) driftChange(ctx context.Context, guildID, done string, run func() (*deploy.Result, error)) view {
+// acceptable are the differences Accept takes into the setup: everything but what the
+// setup no longer wants, which stays Prune's.
+func acceptable(items []drift.Item) []drift.Item {
+	var out []drift.Item
+	for _, it := range items {
+		if it.Type != drift.RoleExtra && it.Type != drift.ChannelExtra {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func itemsText(items []drift.Item, none string) string {
+	if len(items) == 0 {
+		return none + "."
+	}
+	var b strings.Builder
+	for i, it := range sortedBySeverity(items) {
+		if i == maxListed {
+			fmt.Fprintf(&b, "…and %d more.\n", len(items)-i)
+			break
+		}
+		b.WriteString("• " + itemText(it) + "\n")
+	}
+	return b.String()
+}
+
+// driftChange runs a confirmed change and shows the fresh report with its outcome. When
+// what was confirmed is no longer what would run, nothing ran: the confirmation is shown
+// again with the new plan.
+func (b *Bot) driftChange(ctx context.Context, id driftID, done string, run func() (*deploy.Result, error)) view {
+	guildID := id.Guild
 	if b.d.Deploy == nil {
 		return view{Content: "Drift checks are unavailable: this Arrakis has no deploy service configured."}
 	}
 	res, err := run()
+	if deploy.ErrorCode(err) == deploy.CodePlanChanged {
+		again := id
+		again.Action, again.Hash = strings.TrimSuffix(id.Action, "_ok"), ""
+		return b.driftConfirm(ctx, again, msgPlanChanged)
+	}
 	if err != nil {
 		var de *deploy.Error
 		if !errors.As(err, &de) {
@@ -292,5 +392,12 @@ func (b *Bot) driftChange(ctx context.Context, guildID, done string, run func() 
 		}
 		return b.driftReport(ctx, guildID, 0, "❌ "+b.deploySentence(err, guildID))
 	}
-	return b.driftReport(ctx, guildID, 0, fmt.Sprintf("✅ %s: %d writes to your server (snapshot %s).", done, res.Writes, res.SnapshotID))
+	text := fmt.Sprintf("✅ %s: %d writes to your server (snapshot %s).", done, res.Writes, res.SnapshotID)
+	if id.Action == "acc_ok" && res.Report != "" {
+		text = "✅ " + res.Report
+	}
+	return b.driftReport(ctx, guildID, 0, text)
 }
+
+// msgPlanChanged says why a confirmation is shown again.
+const msgPlanChanged = "Nothing was changed: your server or the setup changed since that confirmation was shown, so it was no longer what would run. Here is what would run now; confirm again if it is right."

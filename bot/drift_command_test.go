@@ -102,3 +102,20 @@ type stubDrift struct {
 }
 
 func (s stubDrift) Drift(context.Context, string) (*deploy.DriftView, error) { return s.view, nil }
+
+// A drift Confirm carries the hash of what it showed; anything else in that place is refused.
+func TestDriftIDCarriesAHash(t *testing.T) {
+	id := driftID{Guild: "1180000000000000001", Action: "prune_ok", Page: 2, Hash: "0123456789abcdef"}
+	got, err := parseDriftID(id.String())
+	if err != nil || got != id || len(id.String()) > maxCustomID {
+		t.Fatalf("round trip of %s: %+v, %v", id, got, err)
+	}
+	for _, bad := range []string{"arrd:1:prune_ok:0:XYZ", "arrd:1:prune_ok:0:0123456789abcde", "arrd:1:prune_ok:0:a:b"} {
+		if _, err := parseDriftID(bad); err == nil {
+			t.Errorf("%s parsed", bad)
+		}
+	}
+	if hashOr("") == "" || isPlanHash(hashOr("")) {
+		t.Errorf("a Confirm without a hash must never match a plan")
+	}
+}

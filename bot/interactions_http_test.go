@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -128,12 +129,14 @@ func raceClicks(t *testing.T, e *E2E, customID string) ([2]int, [2][]byte) {
 	var wg sync.WaitGroup
 	var codes [2]int
 	var bodies [2][]byte
+	var tokens, ids [2]string
 	start := make(chan struct{})
 	for k := range 2 {
 		p := e.base(discordgo.InteractionMessageComponent)
 		p["message"] = map[string]any{"id": e.WizardID}
 		p["data"] = map[string]any{"custom_id": customID, "component_type": 2}
-		_, raw := e.FD.NewInteraction(p)
+		in, raw := e.FD.NewInteraction(p)
+		tokens[k], ids[k] = in.Token, in.ID
 		hd := h.sign(raw, time.Now())
 		wg.Add(1)
 		go func() {
@@ -145,11 +148,21 @@ func raceClicks(t *testing.T, e *E2E, customID string) ([2]int, [2][]byte) {
 				codes[k] = resp.StatusCode
 				bodies[k], _ = io.ReadAll(resp.Body)
 				resp.Body.Close()
+				_ = e.FD.AcknowledgeHTTP(ids[k], bodies[k]) // so that a deferred answer's edit lands
 			}
 		}()
 	}
 	close(start)
 	wg.Wait()
 	e.Bot.Wait()
+	// A deferred click answers later, by editing its message: add those edits (the two
+	// clicks edit the same message, so each one's own requests tell them apart).
+	for _, r := range e.FD.Requests() {
+		for k, tok := range tokens {
+			if r.Method == http.MethodPatch && strings.Contains(r.Path, tok) && strings.HasSuffix(r.Path, "/messages/@original") {
+				bodies[k] = append(bodies[k], r.Body...)
+			}
+		}
+	}
 	return codes, bodies
 }

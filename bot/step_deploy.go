@@ -23,9 +23,10 @@ const deployTimeout = time.Hour
 
 func deployStep() stepDef {
 	return stepDef{ui: deployUI, actions: map[string]actionFunc{
-		"refresh": (*Bot).refreshDeploy,
-		"retry":   (*Bot).retryDeploy,
-		"finish":  (*Bot).finishSetup,
+		"refresh":  (*Bot).refreshDeploy,
+		"retry":    (*Bot).askRetryConfirm,
+		"retry_ok": (*Bot).retryDeploy,
+		"finish":   (*Bot).finishSetup,
 	}}
 }
 
@@ -41,7 +42,17 @@ func deployUI(sc *stepCtx) stepUI {
 	case wizard.DeployCompleted:
 		ui.Buttons = []discordgo.Button{button(s, "Finish", discordgo.SuccessButton, "finish")}
 	case wizard.DeployFailed:
-		ui.Buttons = []discordgo.Button{button(s, "Retry deploy", discordgo.PrimaryButton, "retry"),
+		if rv := sc.review; rv != nil {
+			// Retry… was pressed: what is left to do, bound to the Confirm retry button.
+			if rv.deployable() {
+				ui.Body += "\n\n**Retry** makes exactly these changes:\n" + planText(rv.Review)
+				ui.Buttons = []discordgo.Button{button(s, "Confirm retry", discordgo.SuccessButton, "retry_ok", rv.Review.PlanHash),
+					button(s, "Not yet", discordgo.SecondaryButton, "refresh")}
+				return ui
+			}
+			ui.Body += "\n\n" + retryBlocked(rv)
+		}
+		ui.Buttons = []discordgo.Button{button(s, "Retry deploy…", discordgo.PrimaryButton, "retry"),
 			button(s, "Cancel", discordgo.DangerButton, actCancel)}
 	default:
 		ui.Buttons = []discordgo.Button{button(s, "Refresh", discordgo.SecondaryButton, "refresh")}
@@ -93,7 +104,11 @@ func deployStatusText(d *wizard.DeployState, p *store.DeployProgress) string {
 	return fmt.Sprintf("⏳ **Deploying…** %s — %s.", st, progressText(p))
 }
 
-// confirmDeploy moves REVIEW → DEPLOY and starts the deploy in the background.
+// confirmDeploy moves REVIEW → DEPLOY and starts the deploy in the background — only when
+// the plan is still the one the Confirm button was shown with (its hash is the button's
+// arg). Otherwise nothing runs and the review shows the new plan to confirm afresh. The
+// plan is read from the live guild, which may take longer than 3 s, so the click is
+// deferred; the deploy checks the hash again under its lease.
 func (b *Bot) confirmDeploy(ctx context.Context, c *click) Reply {
 	m, ps := wizard.BuildManifest(c.s.GuildID, c.s.Data)
 	if len(ps) > 0 {
@@ -102,28 +117,76 @@ func (b *Bot) confirmDeploy(ctx context.Context, c *click) Reply {
 	if b.d.Deploy == nil {
 		return b.show(ctx, c.s, "Deploying is unavailable: this Arrakis has no deploy service configured.", updateMessage)
 	}
-	s, err := b.d.Sessions.Transition(ctx, c.s.ID, c.s.Version, wizard.StateDeploy)
-	if err != nil {
-		return b.storeFailed(ctx, c, err)
-	}
-	if s, err = b.setDeployState(ctx, s, wizard.DeployState{Status: wizard.DeployPending}); err != nil {
-		return b.storeFailed(ctx, c, err)
-	}
-	b.startDeploy(ctx, c.i, s, m)
-	return b.show(ctx, s, "", updateMessage)
+	return deferThenDeploy(func(ctx context.Context) (view, func()) {
+		rv := b.review(ctx, c.s)
+		if !rv.deployable() || rv.Review.PlanHash != c.id.Arg {
+			return b.frame(ctx, c.s, msgPlanChanged, rv), nil
+		}
+		s, err := b.d.Sessions.Transition(ctx, c.s.ID, c.s.Version, wizard.StateDeploy)
+		if err == nil {
+			s, err = b.setDeployState(ctx, s, wizard.DeployState{Status: wizard.DeployPending})
+		}
+		if err != nil {
+			return b.storeFailedView(ctx, c, err), nil
+		}
+		return b.frame(ctx, s, "", nil), func() { b.startDeploy(ctx, c.i, s, m, c.id.Arg) }
+	})
 }
 
+// deferThenDeploy acknowledges a click (type 6), then edits the message with the view
+// work returns and only after that runs its start (a deploy whose progress edits must
+// come after this one).
+func deferThenDeploy(work func(ctx context.Context) (view, func())) Reply {
+	return Reply{
+		Response: &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate},
+		Later: func(ctx context.Context, edit EditFunc) {
+			v, start := work(ctx)
+			_ = edit(ctx, v.edit()) // the bound EditFunc logs its own failure
+			if start != nil {
+				start()
+			}
+		},
+	}
+}
+
+// retryBlocked says why a failed deploy cannot be retried as it stands.
+func retryBlocked(rv *reviewResult) string {
+	switch {
+	case len(rv.Problems) > 0:
+		return "The setup needs attention before a retry:\n" + problemList(rv.Problems)
+	case rv.Review == nil:
+		return rv.Unavailable
+	}
+	return planText(rv.Review)
+}
+
+// askRetryConfirm shows what a retry of a failed deploy would do now (the rest of the
+// plan, read afresh from the server) and asks to confirm it.
+func (b *Bot) askRetryConfirm(ctx context.Context, c *click) Reply {
+	if b.d.Deploy == nil {
+		return b.show(ctx, c.s, "This deploy cannot be retried from here; run /setup again.", updateMessage)
+	}
+	return deferUpdate(func(ctx context.Context) view { return b.frame(ctx, c.s, "", b.review(ctx, c.s)) })
+}
+
+// retryDeploy continues a failed deploy, only when what is left is still what Confirm
+// retry showed; otherwise the new rest is shown to confirm afresh.
 func (b *Bot) retryDeploy(ctx context.Context, c *click) Reply {
 	m, ps := wizard.BuildManifest(c.s.GuildID, c.s.Data)
 	if len(ps) > 0 || b.d.Deploy == nil {
 		return b.show(ctx, c.s, "This deploy cannot be retried from here; run /setup again.", updateMessage)
 	}
-	s, err := b.setDeployState(ctx, c.s, wizard.DeployState{Status: wizard.DeployPending})
-	if err != nil {
-		return b.storeFailed(ctx, c, err)
-	}
-	b.startDeploy(ctx, c.i, s, m)
-	return b.show(ctx, s, "", updateMessage)
+	return deferThenDeploy(func(ctx context.Context) (view, func()) {
+		rv := b.review(ctx, c.s)
+		if !rv.deployable() || rv.Review.PlanHash != c.id.Arg {
+			return b.frame(ctx, c.s, msgPlanChanged, rv), nil
+		}
+		s, err := b.setDeployState(ctx, c.s, wizard.DeployState{Status: wizard.DeployPending})
+		if err != nil {
+			return b.storeFailedView(ctx, c, err), nil
+		}
+		return b.frame(ctx, s, "", nil), func() { b.startDeploy(ctx, c.i, s, m, c.id.Arg) }
+	})
 }
 
 func (b *Bot) refreshDeploy(ctx context.Context, c *click) Reply {
@@ -146,7 +209,8 @@ func (b *Bot) setDeployState(ctx context.Context, s *wizard.Session, d wizard.De
 
 // startDeploy runs the deploy detached from the request, edits the wizard message with its
 // progress while the token lives, and records the outcome in the session.
-func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wizard.Session, m *wizard.Manifest) {
+// planHash is the hash of the plan the admin confirmed (for a retry: of what was left).
+func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wizard.Session, m *wizard.Manifest, planHash string) {
 	user, _ := userOf(i)
 	progress := make(chan store.DeployProgress, 1)
 	started := b.now()
@@ -157,7 +221,7 @@ func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wiza
 		editsDone := make(chan struct{})
 		go b.editProgress(ctx, i, s, progress, editsDone)
 		res, err := b.d.Deploy.Deploy(ctx, deploy.Request{
-			GuildID: s.GuildID, Manifest: m, By: user, ApplicationID: i.AppID, InteractionToken: i.Token,
+			GuildID: s.GuildID, Manifest: m, By: user, ApplicationID: i.AppID, InteractionToken: i.Token, PlanHash: planHash,
 			OnProgress: func(p store.DeployProgress) { latest(progress, p) },
 		})
 		close(progress)

@@ -83,8 +83,9 @@ func reviewUI(sc *stepCtx) stepUI {
 	}
 	if s.UI[uiConfirm] != "" && rv.deployable() {
 		ui.Body += "\n\n**Deploy now?** Arrakis will make the changes above in your server."
+		// The button carries the hash of the plan shown above; the deploy runs only that plan.
 		ui.Buttons = []discordgo.Button{
-			button(s, "Confirm deploy", discordgo.SuccessButton, "confirm"),
+			button(s, "Confirm deploy", discordgo.SuccessButton, "confirm", rv.Review.PlanHash),
 			button(s, "Not yet", discordgo.SecondaryButton, "unconfirm"),
 		}
 		return ui
@@ -113,6 +114,8 @@ func planText(r *deploy.Review) string {
 	for _, w := range r.Warnings {
 		b.WriteString("\n⚠️ " + w)
 	}
+	b.WriteString(accessText(r))
+	b.WriteString(removalsText(r))
 	if r.OK() {
 		b.WriteString("\n✅ **Preflight passed:** Arrakis has the permissions and role position it needs.")
 	} else {
@@ -122,6 +125,87 @@ func planText(r *deploy.Review) string {
 		}
 	}
 	return b.String()
+}
+
+// accessText names every kept channel whose access the edit changes, a gated channel
+// becoming open to everyone above all ("" when none, or before a first deploy).
+func accessText(r *deploy.Review) string {
+	if r.Shadow == nil {
+		return ""
+	}
+	acc := drift.AccessChanges(r.Shadow.Manifest, r.Manifest)
+	if len(acc) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n**Access changes:**\n")
+	for _, a := range acc {
+		line := "• " + channelWord(a.Type) + " **" + esc(a.Name) + "**: " + accessPhrase(a.From, a.FromName) + " → " + accessPhrase(a.To, a.ToName)
+		if a.Public() {
+			line += " ⚠️ everyone in the server will see it"
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String()
+}
+
+func accessPhrase(tier, name string) string {
+	if tier == "" {
+		return "open to everyone"
+	}
+	if name == "" {
+		return "a removed tier"
+	}
+	return "tier **" + esc(name) + "** and up"
+}
+
+func channelWord(t wizard.ChannelType) string {
+	if n := channelNouns[t]; n != "" {
+		return strings.ToUpper(n[:1]) + n[1:]
+	}
+	return "Channel"
+}
+
+// removalsText lists, next to the plan, what leaves the setup: what stops being managed
+// and stays in the server, and what a Prune (a separate, confirmed /drift action) would
+// delete. The deploy itself deletes nothing.
+func removalsText(r *deploy.Review) string {
+	deletes := map[string]drift.Op{}
+	for _, op := range r.PrunePlan {
+		deletes[op.Key] = op
+	}
+	var lines []string
+	listed := map[string]bool{}
+	if r.Shadow != nil {
+		for _, rm := range drift.Removals(r.Shadow.Manifest, r.Manifest) {
+			listed[rm.Key] = true
+			what := "stops being managed; it stays in your server as it is"
+			if _, ok := deletes[rm.Key]; ok {
+				what = "stays in your server; **Prune** in /drift would delete it"
+			}
+			noun := "Role"
+			if rm.Kind != "role" {
+				noun = channelWord(wizard.ChannelType(rm.Kind))
+			}
+			lines = append(lines, "• "+noun+" **"+esc(rm.Name)+"** — "+what)
+		}
+	}
+	for _, op := range r.PrunePlan {
+		if !listed[op.Key] {
+			noun := "Channel"
+			if op.Kind == drift.OpDeleteRole {
+				noun = "Role"
+			}
+			lines = append(lines, "• "+noun+" **"+esc(op.Name)+"** — left from an earlier setup; **Prune** in /drift would delete it")
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	if len(lines) > 10 {
+		lines = append(lines[:10], fmt.Sprintf("…and %d more.", len(lines)-10))
+	}
+	return "\n**No longer in the setup** (this deploy deletes nothing):\n" + strings.Join(lines, "\n") + "\n"
 }
 
 var opVerbs = map[drift.OpKind]string{

@@ -28,6 +28,10 @@ func rulesStep() stepDef {
 		actSelect + ":rasst": (*Bot).selectRuleAsset,
 		"rm_rule":            (*Bot).removeLastRule,
 		"rm_tier":            (*Bot).removeTier,
+		actSelect + ":rmto":  (*Bot).regateAndRemoveTier,
+		"rm_tier_public":     (*Bot).openAndRemoveTier,
+		"rm_tier_drop":       (*Bot).dropChannelsAndRemoveTier,
+		"rm_tier_keep":       (*Bot).keepTier,
 	}}
 }
 
@@ -77,6 +81,9 @@ var ruleTypeNames = map[wizard.RuleType]string{
 
 func rulesUI(sc *stepCtx) stepUI {
 	s := sc.s
+	if id, affected := pendingTierRemoval(s); id != "" {
+		return tierRemovalUI(s, id, affected)
+	}
 	ui := stepUI{Body: "Tiers are membership levels, tier 1 the lowest; a channel open to a tier is open to every " +
 		"higher tier too. A member is in a tier when **all** its rules hold.\nAdd a tier, then pick the rule type " +
 		"and asset and press **Add rule…**."}
@@ -169,23 +176,6 @@ func (b *Bot) removeLastRule(ctx context.Context, c *click) Reply {
 			t.Rules = t.Rules[:n-1]
 		}
 	}
-	return b.save(ctx, c, "")
-}
-
-// removeTier removes the tier being edited; channels gated at it lose their gate.
-func (b *Bot) removeTier(ctx context.Context, c *click) Reply {
-	i := pickedTier(c.s)
-	if i < 0 {
-		return b.show(ctx, c.s, "", updateMessage)
-	}
-	id := c.s.Data.Tiers[i].ID
-	c.s.Data.Tiers = append(c.s.Data.Tiers[:i:i], c.s.Data.Tiers[i+1:]...)
-	for k := range c.s.Data.CustomChannels {
-		if c.s.Data.CustomChannels[k].MinTier == id {
-			c.s.Data.CustomChannels[k].MinTier = ""
-		}
-	}
-	delete(c.s.UI, uiTier)
 	return b.save(ctx, c, "")
 }
 

@@ -19,7 +19,15 @@ import (
 // and access (the lowest tier a gated channel lets in); and channels deleted in Discord
 // leave the manifest. What a manifest cannot express (a deleted tier role, an access rule
 // that is not "a tier and every higher one") is refused with the reason, and nothing changes.
-func (s *Service) Accept(ctx context.Context, guildID, by string) (*Result, error) {
+//
+// The accepted manifest must deploy as it stands: a template layout whose channels were
+// changed in Discord becomes an explicit custom layout (the result says so), and a
+// manifest the bot's own validation would refuse is never saved.
+//
+// stateHash is DriftView.AcceptHash of the differences the admin confirmed ("" only for
+// callers that showed none): when they are no longer those, nothing is saved
+// (CodePlanChanged).
+func (s *Service) Accept(ctx context.Context, guildID, by, stateHash string) (*Result, error) {
 	desired, err := s.Desired(ctx, guildID)
 	if err != nil {
 		return nil, err
@@ -37,12 +45,20 @@ func (s *Service) Accept(ctx context.Context, guildID, by string) (*Result, erro
 	if st.deployed == nil {
 		return nil, &Error{Code: CodeNothingDeployed, Message: "Nothing was deployed to this server yet, so there is no drift to accept; deploy first."}
 	}
-	acc := s.accepted(desired.Manifest, st)
+	if stateHash != "" && drift.ReportHash(desired.Meta.ID, drift.Compare(desired.Manifest, st.shadow, st.live.Guild)) != stateHash {
+		return nil, errPlanChanged()
+	}
+	acc, note := s.accepted(desired.Manifest, st)
+	if v := acc.Validate(); !v.Deployable {
+		return nil, &Error{Code: CodeInvalid, Problems: problemStrings(v.Problems),
+			Message: "The server as it is cannot be accepted, because the setup would not be valid: " + v.Problems.Error() +
+				". Use Reconcile to put it back as the setup says, or change it in Discord first."}
+	}
 	sh := &drift.Shadow{Manifest: acc, Resources: st.res.Clone()}
 	var left []string
 	for _, it := range drift.Compare(acc, sh, st.live.Guild).Items {
-		if it.Type == drift.ConfigMismatch {
-			continue
+		if it.Type == drift.ConfigMismatch || isExtra(it) {
+			continue // resources the setup no longer wants stay Prune's to delete
 		}
 		left = append(left, describeItem(it))
 	}
@@ -67,7 +83,17 @@ func (s *Service) Accept(ctx context.Context, guildID, by string) (*Result, erro
 	}
 	return &Result{GuildID: guildID, SnapshotID: meta.ID, Version: meta.Version, Status: wizard.DeployCompleted,
 		Resources: res, Done: []drift.Op{}, Remaining: []drift.Op{},
-		Report: fmt.Sprintf("Accepted the server as it is: saved as %s.", meta.ID)}, nil
+		Report: strings.TrimSpace(fmt.Sprintf("Accepted the server as it is: saved as %s. %s", meta.ID, note))}, nil
+}
+
+// layoutNote tells the admin that an accepted template layout became a custom one.
+func layoutNote(template string) string {
+	return fmt.Sprintf("The channels no longer match the “%s” template, so the setup now lists them as custom channels; /setup edits them one by one.",
+		wizard.TemplateTitle(template))
+}
+
+func isExtra(it drift.Item) bool {
+	return it.Type == drift.RoleExtra || it.Type == drift.ChannelExtra
 }
 
 func describeItem(it drift.Item) string {
@@ -78,8 +104,10 @@ func describeItem(it drift.Item) string {
 	return s
 }
 
-// accepted is the desired manifest with the live values of every matched resource.
-func (s *Service) accepted(m *wizard.Manifest, st *state) *wizard.Manifest {
+// accepted is the desired manifest with the live values of every matched resource. When
+// the channels are no longer what the manifest's template makes, the layout becomes
+// custom, and note says so for the admin ("" otherwise).
+func (s *Service) accepted(m *wizard.Manifest, st *state) (*wizard.Manifest, string) {
 	acc := cloneManifest(m)
 	l := st.live
 	roleTier := map[string]string{}
@@ -120,7 +148,48 @@ func (s *Service) accepted(m *wizard.Manifest, st *state) *wizard.Manifest {
 	// Keep the live relative order (Discord's order within a parent is by position).
 	sort.SliceStable(kept, func(i, j int) bool { return pos[kept[i].Key] < pos[kept[j].Key] })
 	acc.Channels = kept
-	return acc
+	note := ""
+	if acc.ChannelTemplate != wizard.TemplateCustom && wizard.ValidTemplate(acc.ChannelTemplate) {
+		want, _ := wizard.ExpandChannels(acc.ChannelTemplate, nil, acc.Tiers)
+		if sameLayout(want, acc.Channels) {
+			acc.Channels = want // the template's own order, which differs only across parents
+		} else {
+			note = layoutNote(acc.ChannelTemplate)
+			acc.ChannelTemplate = wizard.TemplateCustom
+		}
+	}
+	return acc, note
+}
+
+// sameLayout reports whether two channel lists hold the same channels with the same
+// order within each parent; order across parents means nothing to Discord.
+func sameLayout(a, b []wizard.Channel) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	byKey := map[string]wizard.Channel{}
+	for _, c := range a {
+		byKey[c.Key] = c
+	}
+	order := func(chs []wizard.Channel) map[string]string {
+		out := map[string]string{}
+		for _, c := range chs {
+			out[c.Parent] += c.Key + "\n"
+		}
+		return out
+	}
+	for _, c := range b {
+		if x, ok := byKey[c.Key]; !ok || x != c {
+			return false
+		}
+	}
+	oa, ob := order(a), order(b)
+	for p, keys := range oa {
+		if ob[p] != keys {
+			return false
+		}
+	}
+	return true
 }
 
 // acceptedMinTier reads a channel's access back from its overwrites: gated when

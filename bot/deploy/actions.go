@@ -38,10 +38,11 @@ func (s *Service) Drift(ctx context.Context, guildID string) (*DriftView, error)
 		Report: drift.Compare(desired.Manifest, st.shadow, st.live.Guild),
 		Plan:   st.plan,
 	}
-	for _, op := range drift.Plan(desired.Manifest, st.shadow, st.live.Guild, drift.Options{Prune: true}) {
-		if isDelete(op) {
-			view.PrunePlan = append(view.PrunePlan, op)
-		}
+	view.PrunePlan = deletesOnly(drift.Plan(desired.Manifest, st.shadow, st.live.Guild, drift.Options{Prune: true}))
+	view.PlanHash, view.PruneHash = drift.PlanHash(view.Plan), drift.PlanHash(view.PrunePlan)
+	view.AcceptHash = drift.ReportHash(desired.Meta.ID, view.Report)
+	if st.deployed != nil {
+		_, view.AcceptNote = s.accepted(desired.Manifest, st)
 	}
 	view.Alert = s.KeptAlert(ctx, guildID)
 	return view, nil
@@ -53,24 +54,28 @@ func isDelete(op drift.Op) bool {
 
 // Reconcile makes the live guild match the desired manifest again, through the same
 // executor as a deploy, and records the deployment as a new version with reason
-// reconcile (nothing is written when there is no drift).
-func (s *Service) Reconcile(ctx context.Context, guildID, by string) (*Result, error) {
+// reconcile (nothing is written when there is no drift). planHash is DriftView.PlanHash
+// of the plan the admin confirmed ("" only for callers that showed none): when the plan
+// is no longer that one, nothing is written (CodePlanChanged).
+func (s *Service) Reconcile(ctx context.Context, guildID, by, planHash string) (*Result, error) {
 	desired, err := s.Desired(ctx, guildID)
 	if err != nil {
 		return nil, err
 	}
-	return s.Deploy(ctx, Request{GuildID: guildID, Manifest: desired.Manifest, By: by, Reason: store.ReasonReconcile})
+	return s.Deploy(ctx, Request{GuildID: guildID, Manifest: desired.Manifest, By: by, Reason: store.ReasonReconcile, PlanHash: planHash})
 }
 
 // Prune deletes exactly the managed resources the manifest no longer wants (the _extra
-// items of the drift report), and nothing else. Callers ask the admin to confirm first.
-func (s *Service) Prune(ctx context.Context, guildID, by string) (*Result, error) {
+// items of the drift report), and nothing else. Callers ask the admin to confirm first
+// and pass DriftView.PruneHash of the list they showed: when the deletes are no longer
+// exactly those, nothing is deleted (CodePlanChanged).
+func (s *Service) Prune(ctx context.Context, guildID, by, planHash string) (*Result, error) {
 	desired, err := s.Desired(ctx, guildID)
 	if err != nil {
 		return nil, err
 	}
 	return s.Deploy(ctx, Request{GuildID: guildID, Manifest: desired.Manifest, By: by,
-		Reason: store.ReasonReconcile, Prune: true, onlyDeletes: true})
+		Reason: store.ReasonReconcile, Prune: true, onlyDeletes: true, PlanHash: planHash})
 }
 
 // Rollback deploys snapshot version again, as a new version with reason rollback.

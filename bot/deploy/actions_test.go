@@ -32,7 +32,7 @@ func TestAcceptTakesLiveValues(t *testing.T) {
 	e.fd.UpdateChannel(chat, func(c *discordgo.Channel) { c.Topic = "Renamed by a moderator." })
 	e.fd.DeleteChannel(res.Resources.Channels["tier-t3-voice"])
 
-	acc, err := e.svc.Accept(ctx, e.guild.ID, "tester")
+	acc, err := e.svc.Accept(ctx, e.guild.ID, "tester", "")
 	if err != nil {
 		t.Fatalf("accept: %v", err)
 	}
@@ -57,7 +57,7 @@ func TestAcceptTakesLiveValues(t *testing.T) {
 
 	// A deleted tier role cannot be accepted: nothing changes.
 	e.fd.DeleteRole(e.guild.ID, res.Resources.Roles["t2"])
-	_, err = e.svc.Accept(ctx, e.guild.ID, "tester")
+	_, err = e.svc.Accept(ctx, e.guild.ID, "tester", "")
 	if ErrorCode(err) != CodeInvalid || !strings.Contains(UserMessage(err), "Reconcile") {
 		t.Fatalf("accept of a deleted role: %v", err)
 	}
@@ -106,7 +106,7 @@ func TestPruneDeletesExactlyTheExtras(t *testing.T) {
 		t.Fatalf("review of v2: plan %d, prune plan %d, %v; want 0 and 4", len(rev.Plan), len(rev.PrunePlan), err)
 	}
 	before := len(e.fd.Channels(e.guild.ID))
-	if _, err := e.svc.Prune(ctx, e.guild.ID, "tester"); err != nil {
+	if _, err := e.svc.Prune(ctx, e.guild.ID, "tester", ""); err != nil {
 		t.Fatalf("prune: %v", err)
 	}
 	if e.fd.Role(e.guild.ID, res.Resources.Roles["t3"]) != nil || len(e.fd.Channels(e.guild.ID)) != before-3 {

@@ -140,6 +140,11 @@ type Request struct {
 	ApplicationID    string
 	InteractionToken string
 
+	// PlanHash, when set, is drift.PlanHash of the plan the admin saw and confirmed. The
+	// plan is recomputed under the deploy lease; when its hash differs, nothing is written
+	// and the *Error has CodePlanChanged. Callers that showed a plan always set it.
+	PlanHash string
+
 	// onlyDeletes keeps only the plan's deletes (Prune).
 	onlyDeletes bool
 }
@@ -173,7 +178,13 @@ type Review struct {
 	Shadow  *store.Snapshot `json:"shadow,omitempty"`
 	Desired *store.Snapshot `json:"desired,omitempty"`
 	Plan    []drift.Op      `json:"plan"`
-	Report  drift.Report    `json:"report"`
+	// PlanHash is drift.PlanHash(Plan): what a Confirm control carries and Request.PlanHash
+	// checks. PruneHash is the same for PrunePlan.
+	PlanHash  string       `json:"planHash"`
+	PruneHash string       `json:"pruneHash,omitempty"`
+	Report    drift.Report `json:"report"`
+	// Fingerprint is drift.GuildFingerprint of the live guild the plan was made against.
+	Fingerprint string `json:"fingerprint"`
 	// PrunePlan lists what a separate, confirmed prune would delete: the resources the bot
 	// made that this manifest no longer wants (in edit mode, the removals). Deploy never
 	// makes these deletes unless asked.
@@ -202,6 +213,15 @@ type DriftView struct {
 	PrunePlan []drift.Op `json:"prunePlan,omitempty"`
 	// Alert is the guild's alert that could not be delivered yet (nil when none).
 	Alert *store.Alert `json:"alert,omitempty"`
+	// PlanHash, PruneHash and AcceptHash bind the Reconcile, Prune and Accept
+	// confirmations to what they showed (drift.PlanHash of Plan and PrunePlan,
+	// drift.ReportHash of the desired snapshot id and Report).
+	PlanHash   string `json:"planHash"`
+	PruneHash  string `json:"pruneHash"`
+	AcceptHash string `json:"acceptHash"`
+	// AcceptNote is what Accept would tell the admin about the manifest beyond the
+	// accepted values (a template layout becoming custom); "" when nothing.
+	AcceptNote string `json:"acceptNote,omitempty"`
 }
 
 // HistoryEntry is one snapshot as `arrakis history` lists it.

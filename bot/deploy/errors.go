@@ -26,6 +26,10 @@ const (
 	CodeInvalid Code = "invalid"
 	// CodeInterrupted: the deploy stopped part-way (cancelled, lease lost); resumable.
 	CodeInterrupted Code = "interrupted"
+	// CodePlanChanged: the plan (or state) the admin confirmed is no longer what would
+	// run, because the guild or the manifest changed since it was shown; nothing was
+	// written, and the new plan must be shown and confirmed.
+	CodePlanChanged Code = "plan_changed"
 )
 
 // Error is a deploy failure with a sentence for admins (Message) and, for the operator,

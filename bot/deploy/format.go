@@ -36,12 +36,14 @@ func FormatPlan(ops []drift.Op) string {
 	fmt.Fprintf(&b, "%d change%s:", len(ops), plural(len(ops)))
 	for _, op := range ops {
 		b.WriteString("\n- ")
-		// drift.Describe names the parent of a channel and of a reorder, and lists the
-		// fields of an update itself.
-		b.WriteString(drift.Describe(op))
+		b.WriteString(FormatOp(op))
 	}
 	return b.String()
 }
+
+// FormatOp words one operation for people, as a line of FormatPlan: drift.Describe names
+// the parent of a channel and of a reorder, and lists the fields of an update itself.
+func FormatOp(op drift.Op) string { return drift.Describe(op) }
 
 func orNone(s string) string {
 	if s == "" {

@@ -56,6 +56,9 @@ func (s *Service) fail(ctx context.Context, r *run, result *Result, remaining []
 	case store.ErrorCode(cause) != "":
 		e.Code = CodeInterrupted
 		e.Message = "The deploy stopped because its records could not be saved (the storage is unavailable)."
+	case errors.Is(cause, errBeyondConfirmed):
+		e.Code = CodePlanChanged
+		e.Message = "The deploy stopped: your server changed while it ran, and finishing it would take changes you did not confirm."
 	case isNoAccess(cause):
 		e.Code = CodeNoAccess
 		e.Message = fmt.Sprintf("%s lost access to this server during the deploy.", s.cfg.BotName)

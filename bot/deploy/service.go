@@ -100,14 +100,18 @@ func (s *Service) Review(ctx context.Context, guildID string, m *wizard.Manifest
 		return nil, err
 	}
 	alertProblems, warnings := s.alertPreflight(st.live, m)
+	prune := deletesOnly(drift.Plan(m, st.shadow, st.live.Guild, drift.Options{Prune: true}))
 	return &Review{
 		GuildID: guildID, Manifest: m, Guild: st.live.Guild,
 		Shadow: st.deployed, Desired: st.latest,
-		Plan:      st.plan,
-		Report:    drift.Compare(m, st.shadow, st.live.Guild),
-		Problems:  append(s.preflight(st.live, m, st.plan, st.res), alertProblems...),
-		Warnings:  warnings,
-		PrunePlan: deletesOnly(drift.Plan(m, st.shadow, st.live.Guild, drift.Options{Prune: true})),
+		Plan:        st.plan,
+		PlanHash:    drift.PlanHash(st.plan),
+		PruneHash:   drift.PlanHash(prune),
+		Fingerprint: drift.GuildFingerprint(st.live.Guild),
+		Report:      drift.Compare(m, st.shadow, st.live.Guild),
+		Problems:    append(s.preflight(st.live, m, st.plan, st.res), alertProblems...),
+		Warnings:    warnings,
+		PrunePlan:   prune,
 	}, nil
 }
 
@@ -142,6 +146,31 @@ func (s *Service) Deploy(ctx context.Context, req Request) (*Result, error) {
 	return res, err
 }
 
+// errBeyondConfirmed stops a confirmed deploy whose re-read guild needs writes the
+// admin did not confirm.
+var errBeyondConfirmed = errors.New("the server changed during the deploy; what is left is not part of the confirmed plan")
+
+// withinPlan reports whether every op of next is one of confirmed (each used once).
+func withinPlan(next, confirmed []drift.Op) bool {
+	left := map[string]int{}
+	for _, op := range confirmed {
+		left[drift.PlanHash([]drift.Op{op})]++
+	}
+	for _, op := range next {
+		h := drift.PlanHash([]drift.Op{op})
+		if left[h] == 0 {
+			return false
+		}
+		left[h]--
+	}
+	return true
+}
+
+// errPlanChanged refuses a confirmation whose plan is no longer the one that would run.
+func errPlanChanged() *Error {
+	return &Error{Code: CodePlanChanged, Message: "Nothing was changed: your server or the setup changed since this plan was shown, so it is no longer what would run. Look at the new plan and confirm again."}
+}
+
 func resultOf(err error) *Result {
 	var e *Error
 	if errors.As(err, &e) {
@@ -166,6 +195,9 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 	}
 	if req.onlyDeletes {
 		st.plan = deletesOnly(st.plan)
+	}
+	if req.PlanHash != "" && drift.PlanHash(st.plan) != req.PlanHash {
+		return nil, errPlanChanged()
 	}
 	// Which snapshot this deploy is: the newest when it holds this manifest and was not
 	// deployed yet (a retry or resume), nothing at all when it was deployed and the guild
@@ -244,8 +276,12 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 					if req.onlyDeletes {
 						next = deletesOnly(next)
 					}
-					plan = next
-					continue
+					if req.PlanHash == "" || withinPlan(next, st.plan) {
+						plan = next
+						continue
+					}
+					// What is left is no longer part of what the admin confirmed.
+					rerr = errBeyondConfirmed
 				}
 				err = rerr
 			}

@@ -191,7 +191,7 @@ func TestDeployReplansWhenSomeoneDeletesATarget(t *testing.T) {
 			return nil
 		}
 	})
-	rec, err := svc.Reconcile(ctx, e.guild.ID, "tester")
+	rec, err := svc.Reconcile(ctx, e.guild.ID, "tester", "")
 	if err != nil {
 		t.Fatalf("reconcile with a role deleted under it: %v", err)
 	}

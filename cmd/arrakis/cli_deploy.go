@@ -123,6 +123,9 @@ func cliError(err error) error {
 	case de.Code == deploy.CodeNothingDeployed:
 		return plainf(err, "Nothing was deployed to this server yet: deploy a manifest first with arrakis apply -f FILE --guild ID.")
 	}
+	if de.Code == deploy.CodePlanChanged && de.Result == nil {
+		return plainf(err, "nothing was changed: the server or its deployed setup changed after the plan above was printed, so it is no longer what would run; run the command again to see the new plan")
+	}
 	return plainf(err, "%s", de.Message)
 }
 

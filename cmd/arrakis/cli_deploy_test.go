@@ -198,9 +198,6 @@ func TestApplyNeedsConfirmation(t *testing.T) {
 	if code, out, errOut := arrakis(t, "y\n", "apply", "-f", file, "--guild", g.ID); code != 0 || fd.RoleByName(g.ID, "Patron") == nil {
 		t.Fatalf("confirmed apply = %d %q %q", code, out, errOut)
 	}
-	if code, _, errOut := arrakis(t, "", "apply", "-f", file, "--guild", g.ID, "--prune"); code != 2 || !strings.Contains(errOut, "--yes") {
-		t.Fatalf("--prune without --yes = %d %q, want 2", code, errOut)
-	}
 }
 
 // cliLayout is the guild's roles and channels by name, with the fields a manifest sets.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -181,6 +182,27 @@ type answer struct {
 	cbType  discordgo.InteractionResponseType
 	msg     *discordgo.Message // the message the answer made or updated, after deferred edits
 	postErr error
+}
+
+// firstEdit waits for the first edit of @original made with an interaction's token (a
+// deferred answer) and returns the message it set.
+func firstEdit(t *testing.T, fd *fakediscord.Server, token string) (*discordgo.Message, error) {
+	t.Helper()
+	var body []byte
+	waitFor(t, 30*time.Second, "the deferred answer's edit", func() bool {
+		for _, r := range fd.Requests() {
+			if r.Method == http.MethodPatch && strings.Contains(r.Path, token) && strings.HasSuffix(r.Path, "/messages/@original") {
+				body = r.Body
+				return true
+			}
+		}
+		return false
+	})
+	var m discordgo.Message
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, fmt.Errorf("decode the edit %s: %w", body, err)
+	}
+	return &m, nil
 }
 
 func (a answer) text() string {

@@ -146,6 +146,10 @@ func TestMultiInstance(t *testing.T) {
 				t.Fatalf("%s: %d initial responses", a.via, len(cbs))
 			}
 			m, err := cbs[0].Message()
+			if cbs[0].Type == discordgo.InteractionResponseDeferredMessageUpdate {
+				// Confirm re-reads the plan first, so it answers later by editing the message.
+				m, err = firstEdit(t, fd, a.in.Token)
+			}
 			if err != nil {
 				t.Fatalf("%s: %v", a.via, err)
 			}
