@@ -51,7 +51,7 @@ func TestPlanPruneAndApplyPruneConfirm(t *testing.T) {
 		t.Fatalf("plan = %d\n%s\n%s\nwant the removals and what --prune would delete", code, out, errOut)
 	}
 	code, out, _ = arrakis(t, "", "plan", "-f", v2, "--guild", g.ID, "--prune")
-	if code != 0 || !strings.Contains(out, "--prune also deletes 4:") || !strings.Contains(out, "delete_role Patron") || !strings.Contains(out, "delete_channel patron") {
+	if code != 0 || !strings.Contains(out, "--prune also deletes 4:") || !strings.Contains(out, "Delete role “Patron”") || !strings.Contains(out, "Delete channel “patron”") {
 		t.Fatalf("plan --prune = %d\n%s\nwant the four deletes", code, out)
 	}
 	if n := fd.WriteCount(); n != 0 {
@@ -59,19 +59,19 @@ func TestPlanPruneAndApplyPruneConfirm(t *testing.T) {
 	}
 
 	code, out, errOut = arrakis(t, "", "apply", "-f", v2, "--guild", g.ID, "--prune")
-	if code != 2 || !strings.Contains(errOut, "standard input is not a terminal") || !strings.Contains(out, "delete_role Patron") || fd.WriteCount() != 0 {
+	if code != 2 || !strings.Contains(errOut, "standard input is not a terminal") || !strings.Contains(out, "Delete role “Patron”") || fd.WriteCount() != 0 {
 		t.Fatalf("apply --prune on a pipe = %d %q %q (%d writes), want 2, the deletes printed, and nothing written", code, out, errOut, fd.WriteCount())
 	}
 	old := isTerminal
 	t.Cleanup(func() { isTerminal = old })
 	isTerminal = func(any) bool { return true }
 	code, out, _ = arrakis(t, "n\n", "apply", "-f", v2, "--guild", g.ID, "--prune")
-	if code != 2 || !strings.Contains(out, "Delete these 4 roles and channels") || !strings.Contains(out, "delete_channel patron") || fd.WriteCount() != 0 {
+	if code != 2 || !strings.Contains(out, "Delete these 4 roles and channels") || !strings.Contains(out, "Delete channel “patron”") || fd.WriteCount() != 0 {
 		t.Fatalf("declined apply --prune = %d %q (%d writes)", code, out, fd.WriteCount())
 	}
 	isTerminal = old
 	code, out, errOut = arrakis(t, "", "apply", "-f", v2, "--guild", g.ID, "--prune", "--yes")
-	if code != 0 || !strings.Contains(out, "--prune also deletes 4:") || !strings.Contains(out, "delete_role Patron") {
+	if code != 0 || !strings.Contains(out, "--prune also deletes 4:") || !strings.Contains(out, "Delete role “Patron”") {
 		t.Fatalf("apply --prune --yes = %d\n%s\n%s\nwant the deletes printed", code, out, errOut)
 	}
 	if n := fd.WriteCount(); n != 4 || fd.RoleByName(g.ID, "Patron") != nil || fd.RoleByName(g.ID, "Collector") == nil {
