@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -130,12 +131,18 @@ func TestLeaseRenewedWhileDeploying(t *testing.T) {
 	e.checkDeployed(m)
 }
 
-// lostLeases is a Coordination whose leases cannot be renewed, as when another instance
-// took an expired lease over.
-type lostLeases struct{ store.Coordination }
+// lostLeases is a Coordination whose leases cannot be renewed once lost is set, as when
+// another instance took an expired lease over.
+type lostLeases struct {
+	store.Coordination
+	lost *atomic.Bool
+}
 
-func (lostLeases) RenewLease(context.Context, *store.Lease, time.Duration) error {
-	return &store.Error{Code: store.CodeLeaseLost, Op: "renew lease"}
+func (l lostLeases) RenewLease(ctx context.Context, lease *store.Lease, ttl time.Duration) error {
+	if l.lost.Load() {
+		return &store.Error{Code: store.CodeLeaseLost, Op: "renew lease"}
+	}
+	return l.Coordination.RenewLease(ctx, lease, ttl)
 }
 
 func TestLeaseLostStopsTheDeploy(t *testing.T) {
@@ -143,10 +150,14 @@ func TestLeaseLostStopsTheDeploy(t *testing.T) {
 	ctx := ctxT(t)
 	m := loadManifest(t, "community.yaml", e.guild.ID)
 	svc := e.newService(func(c *Config) {
-		c.Coordination = lostLeases{c.Coordination}
+		// The lease is lost right after the first write is recorded (not earlier: on a
+		// loaded machine the deploy may take longer than a renewal tick to get there).
+		lost := &atomic.Bool{}
+		c.Coordination = lostLeases{c.Coordination, lost}
 		c.LeaseTTL = 90 * time.Millisecond
 		c.afterWrite = func(k int, recorded bool) error {
 			if k == 1 && recorded {
+				lost.Store(true)
 				time.Sleep(200 * time.Millisecond) // a renewal tick comes and fails
 			}
 			return nil
@@ -158,7 +169,7 @@ func TestLeaseLostStopsTheDeploy(t *testing.T) {
 		t.Fatalf("err = %v, want interrupted by the lost lease", err)
 	}
 	if de.Result == nil || len(de.Result.Remaining) == 0 || len(de.Result.Done) > 1 {
-		t.Fatalf("result = %+v, want at most the first write done and the rest listed as remaining", de.Result)
+		t.Fatalf("result = %+v (err %v), want at most the first write done and the rest listed as remaining", de.Result, err)
 	}
 	// Another run resumes it.
 	if _, err := e.svc.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: "tester"}); err != nil {
