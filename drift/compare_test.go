@@ -440,3 +440,49 @@ func TestDriftExpectedOverwrites(t *testing.T) {
 		t.Errorf("unknown key: %+v", got)
 	}
 }
+
+// TestDriftCollisions: a role or channel the plan creates whose name equals an unmanaged
+// live one's (exactly or up to case) is listed, with whether it may be adopted; managed
+// and adopted ones are not collisions.
+func TestDriftCollisions(t *testing.T) {
+	m := testManifest()
+	g := baseGuild()
+	g.Roles = append(g.Roles,
+		Role{ID: "500", Name: "gold", Position: 1},
+		Role{ID: "501", Name: "Silver", Position: 1, Managed: true},
+	)
+	g.Channels = append(g.Channels,
+		Channel{ID: "510", Name: "lobby", Type: TypeText},
+		Channel{ID: "511", Name: "MEMBERS", Type: TypeCategory},
+		Channel{ID: "512", Name: "Gold Lounge", Type: TypeText},
+		Channel{ID: "513", Name: "lobby", Type: TypeCategory}, // another kind: not a collision
+	)
+	got := Collisions(m, nil, g)
+	want := []Collision{
+		{Kind: CollisionRole, Key: "t2", Name: "Silver", LiveID: "501", LiveName: "Silver", Exact: true, Adoptable: false},
+		{Kind: CollisionRole, Key: "t3", Name: "Gold", LiveID: "500", LiveName: "gold", Exact: false, Adoptable: true},
+		{Kind: CollisionChannel, Key: "members", Name: "Members", Type: TypeCategory, LiveID: "511", LiveName: "MEMBERS", LiveType: TypeCategory, Adoptable: true},
+		{Kind: CollisionChannel, Key: "lobby", Name: "lobby", Type: TypeText, LiveID: "510", LiveName: "lobby", LiveType: TypeText, Exact: true, Adoptable: true},
+		{Kind: CollisionChannel, Key: "gold-lounge", Name: "Gold Lounge", Type: TypeVoice, LiveID: "512", LiveName: "Gold Lounge", LiveType: TypeText, Exact: true},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("collisions:\n got %+v\nwant %+v", got, want)
+	}
+	for _, c := range got {
+		if DescribeCollision(c) == "" {
+			t.Errorf("no description for %+v", c)
+		}
+	}
+	// Adopting resolves it; what the bot manages never collides.
+	m.Tiers[2].Role = wizard.RoleSpec{Name: "gold", Adopt: "500"}
+	m.Channels[1].Adopt = "510"
+	for _, c := range Collisions(m, nil, g) {
+		if c.Key == "t3" || c.Key == "lobby" {
+			t.Errorf("adopted, still a collision: %+v", c)
+		}
+	}
+	dg, sh := deploy(t, testManifest(), baseGuild(), newIDs())
+	if cs := Collisions(testManifest(), sh, dg); len(cs) != 0 {
+		t.Errorf("managed resources reported as collisions: %+v", cs)
+	}
+}
