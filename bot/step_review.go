@@ -27,16 +27,19 @@ type reviewResult struct {
 	noAccess    bool   // the bot cannot see the guild any more
 }
 
-// deployable reports whether the review allows a deploy.
-func (r *reviewResult) deployable() bool {
-	return r != nil && len(r.Problems) == 0 && r.Review != nil && r.Review.OK()
+// deployable reports whether the review allows a deploy: a complete manifest, a passed
+// preflight, and every name collision decided by the admin.
+func (r *reviewResult) deployable(s *wizard.Session) bool {
+	return r != nil && len(r.Problems) == 0 && r.Review != nil && r.Review.OK() && len(unresolved(s, r.Review.Collisions)) == 0
 }
 
 func reviewStep() stepDef {
 	return stepDef{ui: reviewUI, actions: map[string]actionFunc{
-		"deploy":    (*Bot).askDeployConfirm,
-		"unconfirm": (*Bot).dropDeployConfirm,
-		"confirm":   (*Bot).confirmDeploy,
+		"deploy":     (*Bot).askDeployConfirm,
+		"unconfirm":  (*Bot).dropDeployConfirm,
+		"confirm":    (*Bot).confirmDeploy,
+		actColAdopt:  (*Bot).collisionAdopt,
+		actColCreate: (*Bot).collisionCreate,
 	}}
 }
 
@@ -81,7 +84,13 @@ func reviewUI(sc *stepCtx) stepUI {
 	default:
 		ui.Body = planText(rv.Review)
 	}
-	if s.UI[uiConfirm] != "" && rv.deployable() {
+	var colButtons []discordgo.Button
+	if rv != nil && rv.Review != nil {
+		var text string
+		text, colButtons = collisionReview(s, rv.Review.Collisions)
+		ui.Body += text
+	}
+	if s.UI[uiConfirm] != "" && rv.deployable(s) {
 		ui.Body += "\n\n**Deploy now?** Arrakis will make the changes above in your server."
 		ui.Buttons = []discordgo.Button{
 			button(s, "Confirm deploy", discordgo.SuccessButton, "confirm"),
@@ -90,8 +99,8 @@ func reviewUI(sc *stepCtx) stepUI {
 		return ui
 	}
 	dep := button(s, "Deploy…", discordgo.SuccessButton, "deploy")
-	dep.Disabled = !rv.deployable()
-	ui.Buttons = []discordgo.Button{dep}
+	dep.Disabled = !rv.deployable(s)
+	ui.Buttons = append(colButtons, dep)
 	return ui
 }
 

@@ -178,6 +178,9 @@ type Review struct {
 	// Problems are the preflight failures, each a sentence naming the fix. A review with
 	// problems must not be deployed.
 	Problems []string `json:"problems,omitempty"`
+	// Collisions are creates whose name equals a role or channel Arrakis does not
+	// manage; the admin chooses to adopt it or to create another (never resolved here).
+	Collisions []drift.Collision `json:"collisions,omitempty"`
 }
 
 // OK reports whether the plan passed preflight.
@@ -194,6 +197,8 @@ type DriftView struct {
 	Plan    []drift.Op      `json:"plan"`
 	// PrunePlan deletes the _extra resources; shown only for a confirmed prune.
 	PrunePlan []drift.Op `json:"prunePlan,omitempty"`
+	// Collisions are the plan's creates whose name an unmanaged role or channel has.
+	Collisions []drift.Collision `json:"collisions,omitempty"`
 }
 
 // HistoryEntry is one snapshot as `arrakis history` lists it.

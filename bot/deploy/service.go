@@ -109,10 +109,11 @@ func (s *Service) Review(ctx context.Context, guildID string, m *wizard.Manifest
 	return &Review{
 		GuildID: guildID, Manifest: m, Guild: st.live.Guild,
 		Shadow: st.deployed, Desired: st.latest,
-		Plan:      st.plan,
-		Report:    drift.Compare(m, st.shadow, st.live.Guild),
-		Problems:  s.preflight(st.live, m, st.plan, st.res),
-		PrunePlan: deletesOnly(drift.Plan(m, st.shadow, st.live.Guild, drift.Options{Prune: true})),
+		Plan:       st.plan,
+		Report:     drift.Compare(m, st.shadow, st.live.Guild),
+		Problems:   s.preflight(st.live, m, st.plan, st.res),
+		PrunePlan:  deletesOnly(drift.Plan(m, st.shadow, st.live.Guild, drift.Options{Prune: true})),
+		Collisions: drift.Collisions(m, st.shadow, st.live.Guild),
 	}, nil
 }
 

@@ -73,6 +73,7 @@ an unreadable manifest, or no confirmation.`,
 				return cliError(err)
 			}
 			fmt.Fprintln(out, deploy.FormatPlan(rev.Plan))
+			printCollisions(out, rev.Collisions)
 			if !rev.OK() {
 				printProblems(out, rev.Problems)
 				return fmt.Errorf("nothing was changed: fix the %d problem(s) above and run apply again", len(rev.Problems))

@@ -45,11 +45,16 @@ Exit status: 0 no drift, 1 drift found, 2 the check could not run.`,
 			if asJSON {
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
-				if err := enc.Encode(map[string]any{"guildId": guild, "drift": !view.Report.Empty(), "items": itemsOrEmpty(view), "plan": view.Plan}); err != nil {
+				body := map[string]any{"guildId": guild, "drift": !view.Report.Empty(), "items": itemsOrEmpty(view), "plan": view.Plan}
+				if len(view.Collisions) > 0 {
+					body["collisions"] = view.Collisions
+				}
+				if err := enc.Encode(body); err != nil {
 					return &exitError{code: exitUsage, err: err}
 				}
 			} else {
 				fmt.Fprintln(out, "Drift: "+deploy.FormatReport(view.Report))
+				printCollisions(out, view.Collisions)
 			}
 			if !view.Report.Empty() {
 				return &exitError{code: exitFailed}

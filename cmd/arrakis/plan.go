@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arrakis-bot/arrakis/bot/deploy"
+	"github.com/arrakis-bot/arrakis/drift"
 )
 
 func init() { rootCmd.AddCommand(newPlanCmd()) }
@@ -49,13 +50,15 @@ the command failed, 2 bad flags or an unreadable manifest.`,
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(struct {
-					Plan     any      `json:"plan"`
-					Problems []string `json:"problems"`
-				}{rev.Plan, rev.Problems}); err != nil {
+					Plan       any      `json:"plan"`
+					Problems   []string `json:"problems"`
+					Collisions any      `json:"collisions,omitempty"`
+				}{rev.Plan, rev.Problems, rev.Collisions}); err != nil {
 					return err
 				}
 			} else {
 				fmt.Fprintln(out, deploy.FormatPlan(rev.Plan))
+				printCollisions(out, rev.Collisions)
 				printProblems(out, rev.Problems)
 			}
 			if !rev.OK() {
@@ -68,6 +71,13 @@ the command failed, 2 bad flags or an unreadable manifest.`,
 	cmd.Flags().StringVar(&guild, "guild", "", "id of the Discord server")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan and problems as JSON")
 	return cmd
+}
+
+// printCollisions lists the plan's name collisions, if any, after the plan.
+func printCollisions(out interface{ Write([]byte) (int, error) }, cs []drift.Collision) {
+	if text := deploy.FormatCollisions(cs); text != "" {
+		fmt.Fprintln(out, "\n"+text)
+	}
 }
 
 func printProblems(out interface{ Write([]byte) (int, error) }, problems []string) {
