@@ -71,4 +71,11 @@ func TestReviewNameCollisions(t *testing.T) {
 	if got := e.FD.Role(gid, roleID); got == nil || got.Name != "Bronze Holder" || got.Color != 0x123456 {
 		t.Errorf("the admin's role changed: %+v", got)
 	}
+
+	// /drift: the managed chat channel was deleted and someone made one of the same name;
+	// the fix would create another next to it, and /drift says so.
+	e.FD.DeleteChannel(res.Channels["chan-2"])
+	twin := e.FD.CreateChannel(gid, discordgo.Channel{Name: "holders-chat", Type: discordgo.ChannelTypeGuildText, ParentID: catID})
+	r = e.Command("drift")
+	mustContain(t, "/drift", r.Text(), "Channel missing **holders\\-chat**", "Name collisions", "<#"+twin+">")
 }
