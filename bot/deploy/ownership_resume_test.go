@@ -127,6 +127,7 @@ func TestResumeClaimsOnlyOwnCreations(t *testing.T) {
 					t.Errorf("the admin's category changed: %+v, was %+v", after, twinChanBefore)
 				}
 			}
+			t.Logf("resume claimed %s (made by the cut deploy) and left the admin's %s, made %s before the journal entry", got, twin, tc.twinAge+tc.clockAdv)
 			view, err := e.svc.Drift(ctx, e.guild.ID)
 			if err != nil {
 				t.Fatal(err)
