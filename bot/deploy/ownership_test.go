@@ -224,8 +224,8 @@ func neverTouches(t *testing.T, tmpl string, seed int) {
 			break
 		}
 	}
-	t.Logf("%d unmanaged roles and %d channels (%d and %d sharing a manifest name), %d adopted: unchanged through deploy, edit, reconcile, prune, accept and rollback",
-		len(base.roles), len(base.chans), len(collidingRoles)-len(adopted), len(collidingChans), len(adopted))
+	t.Logf("%d unmanaged roles and %d channels (%d and %d made with a manifest name), %d of them adopted: unchanged through deploy, edit, reconcile, prune, accept and rollback",
+		len(base.roles), len(base.chans), len(collidingRoles), len(collidingChans), len(adopted))
 }
 
 // managed is the ResourceMap of the guild's newest deployment.
