@@ -119,6 +119,9 @@ func planText(r *deploy.Review) string {
 			b.WriteString("• " + opText(op) + "\n")
 		}
 	}
+	for _, n := range r.Notes {
+		b.WriteString("ℹ️ " + n + "\n")
+	}
 	if r.OK() {
 		b.WriteString("\n✅ **Preflight passed:** Arrakis has the permissions and role position it needs.")
 	} else {

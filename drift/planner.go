@@ -64,7 +64,7 @@ func Plan(desired *wizard.Manifest, shadow *Shadow, actual Guild, opts Options) 
 			names = append(names, t.Role.Name)
 		}
 	}
-	if len(order) >= 2 && (created > 0 || !sorted(m.orderedTierRoles())) {
+	if created > 0 && len(order) > 0 || len(order) >= 2 && !sorted(m.orderedTierRoles()) {
 		ops = append(ops, Op{Kind: OpReorderRoles, Name: "tier roles", Order: order, OrderNames: names})
 	}
 

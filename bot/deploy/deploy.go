@@ -181,6 +181,8 @@ type Review struct {
 	// Collisions are creates whose name equals a role or channel Arrakis does not
 	// manage; the admin chooses to adopt it or to create another (never resolved here).
 	Collisions []drift.Collision `json:"collisions,omitempty"`
+	// Notes are warnings that do not stop a deploy (an adopted role out of tier order).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // OK reports whether the plan passed preflight.

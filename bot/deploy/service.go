@@ -114,6 +114,7 @@ func (s *Service) Review(ctx context.Context, guildID string, m *wizard.Manifest
 		Problems:   s.preflight(st.live, m, st.plan, st.res),
 		PrunePlan:  deletesOnly(drift.Plan(m, st.shadow, st.live.Guild, drift.Options{Prune: true})),
 		Collisions: drift.Collisions(m, st.shadow, st.live.Guild),
+		Notes:      adoptedOrderNotes(st.live, m),
 	}, nil
 }
 

@@ -59,6 +59,9 @@ the command failed, 2 bad flags or an unreadable manifest.`,
 			} else {
 				fmt.Fprintln(out, deploy.FormatPlan(rev.Plan))
 				printCollisions(out, rev.Collisions)
+				for _, n := range rev.Notes {
+					fmt.Fprintln(out, "\nNote: "+n)
+				}
 				printProblems(out, rev.Problems)
 			}
 			if !rev.OK() {
