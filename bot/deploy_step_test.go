@@ -20,7 +20,8 @@ func TestDeployStepConfirmsRunsAndFinishes(t *testing.T) {
 	}
 	r = e.Click("confirm") // the driver waits for background work: the deploy has finished
 	eq(t, "title", r.Title(), "Step 8 of 8 — Deploy")
-	mustContain(t, "deployed", r.Text(), "✅ **Deployed.**", "roles 1/1")
+	// roles 2/2: Bronze Holder is created, then placed directly below the bot's role.
+	mustContain(t, "deployed", r.Text(), "✅ **Deployed.**", "roles 2/2")
 	s := e.mustState(wizard.StateDeploy)
 	if s.Data.Deploy == nil || s.Data.Deploy.Status != wizard.DeployCompleted || s.Data.Deploy.SnapshotID == "" {
 		t.Fatalf("session deploy state %+v", s.Data.Deploy)

@@ -233,7 +233,46 @@ func driftDescription(dv *deploy.DriftView, items []drift.Item, page int, notice
 		}
 		d.WriteString("• " + itemText(it) + "\n")
 	}
+	if page == 0 && len(dv.Collisions) > 0 {
+		d.WriteString("\n" + collisionsText(dv.Collisions))
+	}
 	return clip(d.String(), maxEmbedDesc)
+}
+
+// collisionsText lists name collisions for Discord, with mentions: a fix would create a
+// role or channel next to an existing one of the same name that Arrakis does not manage.
+func collisionsText(cs []drift.Collision) string {
+	var b strings.Builder
+	b.WriteString("⚠️ **Name collisions** — nothing is adopted by name; choose in /setup (review step) whether to adopt the existing one or create another:\n")
+	for i, c := range cs {
+		if i == 10 {
+			fmt.Fprintf(&b, "…and %d more.\n", len(cs)-i)
+			break
+		}
+		b.WriteString("• " + collisionLine(c) + "\n")
+	}
+	return b.String()
+}
+
+// collisionLine is one collision with a mention of the existing role or channel.
+func collisionLine(c drift.Collision) string {
+	what, live := "role", "<@&"+c.LiveID+">"
+	if c.Kind == drift.CollisionChannel {
+		what, live = "channel", "<#"+c.LiveID+">"
+		if c.Type == drift.TypeCategory {
+			what = "category"
+		} else if c.Type == drift.TypeVoice {
+			what = "voice channel"
+		}
+	}
+	t := "New " + what + " **" + esc(c.Name) + "** — " + live + " already exists"
+	if !c.Exact {
+		t += " (same name up to case)"
+	}
+	if !c.Adoptable {
+		t += "; it cannot be adopted"
+	}
+	return t
 }
 
 var itemPhrases = map[drift.ItemType]string{

@@ -44,7 +44,7 @@ func deployUI(sc *stepCtx) stepUI {
 	case wizard.DeployFailed:
 		if rv := sc.review; rv != nil {
 			// Retry… was pressed: what is left to do, bound to the Confirm retry button.
-			if rv.deployable() {
+			if rv.deployable(s) {
 				ui.Body += "\n\n**Retry** makes exactly these changes:\n" + planText(rv.Review)
 				ui.Buttons = []discordgo.Button{button(s, "Confirm retry", discordgo.SuccessButton, "retry_ok", rv.Review.PlanHash),
 					button(s, "Not yet", discordgo.SecondaryButton, "refresh")}
@@ -119,7 +119,7 @@ func (b *Bot) confirmDeploy(ctx context.Context, c *click) Reply {
 	}
 	return deferThenDeploy(func(ctx context.Context) (view, func()) {
 		rv := b.review(ctx, c.s)
-		if !rv.deployable() || rv.Review.PlanHash != c.id.Arg {
+		if !rv.deployable(c.s) || rv.Review.PlanHash != c.id.Arg {
 			return b.frame(ctx, c.s, msgPlanChanged, rv), nil
 		}
 		s, err := b.d.Sessions.Transition(ctx, c.s.ID, c.s.Version, wizard.StateDeploy)
@@ -178,7 +178,7 @@ func (b *Bot) retryDeploy(ctx context.Context, c *click) Reply {
 	}
 	return deferThenDeploy(func(ctx context.Context) (view, func()) {
 		rv := b.review(ctx, c.s)
-		if !rv.deployable() || rv.Review.PlanHash != c.id.Arg {
+		if !rv.deployable(c.s) || rv.Review.PlanHash != c.id.Arg {
 			return b.frame(ctx, c.s, msgPlanChanged, rv), nil
 		}
 		s, err := b.setDeployState(ctx, c.s, wizard.DeployState{Status: wizard.DeployPending})

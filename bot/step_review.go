@@ -27,16 +27,19 @@ type reviewResult struct {
 	noAccess    bool   // the bot cannot see the guild any more
 }
 
-// deployable reports whether the review allows a deploy.
-func (r *reviewResult) deployable() bool {
-	return r != nil && len(r.Problems) == 0 && r.Review != nil && r.Review.OK()
+// deployable reports whether the review allows a deploy: a complete manifest, a passed
+// preflight, and every name collision decided by the admin.
+func (r *reviewResult) deployable(s *wizard.Session) bool {
+	return r != nil && len(r.Problems) == 0 && r.Review != nil && r.Review.OK() && len(unresolved(s, r.Review.Collisions)) == 0
 }
 
 func reviewStep() stepDef {
 	return stepDef{ui: reviewUI, actions: map[string]actionFunc{
-		"deploy":    (*Bot).askDeployConfirm,
-		"unconfirm": (*Bot).dropDeployConfirm,
-		"confirm":   (*Bot).confirmDeploy,
+		"deploy":     (*Bot).askDeployConfirm,
+		"unconfirm":  (*Bot).dropDeployConfirm,
+		"confirm":    (*Bot).confirmDeploy,
+		actColAdopt:  (*Bot).collisionAdopt,
+		actColCreate: (*Bot).collisionCreate,
 	}}
 }
 
@@ -81,7 +84,13 @@ func reviewUI(sc *stepCtx) stepUI {
 	default:
 		ui.Body = planText(rv.Review)
 	}
-	if s.UI[uiConfirm] != "" && rv.deployable() {
+	var colButtons []discordgo.Button
+	if rv != nil && rv.Review != nil {
+		var text string
+		text, colButtons = collisionReview(s, rv.Review.Collisions)
+		ui.Body += text
+	}
+	if s.UI[uiConfirm] != "" && rv.deployable(s) {
 		ui.Body += "\n\n**Deploy now?** Arrakis will make the changes above in your server."
 		// The button carries the hash of the plan shown above; the deploy runs only that plan.
 		ui.Buttons = []discordgo.Button{
@@ -91,8 +100,8 @@ func reviewUI(sc *stepCtx) stepUI {
 		return ui
 	}
 	dep := button(s, "Deploy…", discordgo.SuccessButton, "deploy")
-	dep.Disabled = !rv.deployable()
-	ui.Buttons = []discordgo.Button{dep}
+	dep.Disabled = !rv.deployable(s)
+	ui.Buttons = append(colButtons, dep)
 	return ui
 }
 
@@ -116,6 +125,9 @@ func planText(r *deploy.Review) string {
 	}
 	b.WriteString(accessText(r))
 	b.WriteString(removalsText(r))
+	for _, n := range r.Notes {
+		b.WriteString("ℹ️ " + n + "\n")
+	}
 	if r.OK() {
 		b.WriteString("\n✅ **Preflight passed:** Arrakis has the permissions and role position it needs.")
 	} else {

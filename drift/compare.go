@@ -143,21 +143,30 @@ func roleDiffs(spec wizard.RoleSpec, r *Role) []fieldDiff {
 
 // channelDiffs compares a managed channel's fields and overwrites (see overwriteDiffs for
 // want and remove). Relative order is compared separately.
+//
+// An adopted channel keeps what the manifest does not set: with no parent in the manifest
+// it stays in whatever category it is in, and with no topic it keeps its topic.
 func (m *matching) channelDiffs(c wizard.Channel, live *Channel, plan bool) (ds []fieldDiff, want []wizard.Overwrite, remove []string) {
+	adopted := m.isAdoptedChannel(c, live)
 	if lt := liveType(c.Type); lt != live.Type {
 		ds = append(ds, fieldDiff{"type", SeverityWarning, string(c.Type), renderType(live.Type)})
 	}
-	if pid, ok := m.parentID(c); !ok || pid != live.ParentID {
+	if pid, ok := m.parentID(c); (!adopted || m.parentKey(c) != "") && (!ok || pid != live.ParentID) {
 		ds = append(ds, fieldDiff{"parent", SeverityWarning, m.desiredParentName(c), m.liveParentName(live)})
 	}
-	if c.Name != live.Name {
+	if c.Name != live.Name && (!adopted || c.Name != "") {
 		ds = append(ds, fieldDiff{"name", SeverityInfo, c.Name, live.Name})
 	}
-	if c.Type == wizard.ChannelText && c.Topic != live.Topic {
+	if c.Type == wizard.ChannelText && c.Topic != live.Topic && (!adopted || c.Topic != "") {
 		ds = append(ds, fieldDiff{"topic", SeverityInfo, c.Topic, live.Topic})
 	}
 	ows, want, remove := m.overwriteDiffs(c, live, plan)
 	return append(ds, ows...), want, remove
+}
+
+// isAdoptedChannel reports whether live is the admin's channel that c adopts.
+func (m *matching) isAdoptedChannel(c wizard.Channel, live *Channel) bool {
+	return c.Adopt != "" && live != nil && live.ID == c.Adopt
 }
 
 func (m *matching) desiredParentName(c wizard.Channel) string {
@@ -243,12 +252,16 @@ func neighbourDiffs(seq []int, key func(int) string, render func(prev int) strin
 
 // channelGroups lists, per desired parent key ("" = top level), the manifest indices of
 // the channels that belong there, in manifest order. Parents come in manifest order.
+// Adopted channels are left out: like adopted roles, they are never moved.
 func (m *matching) channelGroups() (parents []string, groups map[string][]int) {
 	groups = map[string][]int{}
 	parents = []string{""}
 	for i, c := range m.desired.Channels {
 		if c.Type == wizard.ChannelCategory && m.category[c.Key] == i {
 			parents = append(parents, c.Key)
+		}
+		if c.Adopt != "" {
+			continue // the admin's channel keeps its place
 		}
 		pk := m.parentKey(c)
 		groups[pk] = append(groups[pk], i)

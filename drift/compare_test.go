@@ -152,16 +152,23 @@ func TestDriftCompareTable(t *testing.T) {
 				{Type: ChannelExtra, Severity: SeverityInfo, Key: "gold-lounge", Name: "Gold Lounge", Expected: "absent", Actual: "present"},
 				{Type: RoleExtra, Severity: SeverityInfo, Key: "t3", Name: "Gold", Expected: "absent", Actual: "present"},
 			}},
-		{name: "without a shadow there is no config_mismatch and no extra",
+		{name: "without a shadow nothing live is managed: no config_mismatch, no extra",
 			mutate: func(e *env) {
 				e.shadow = nil
 				e.desired.Tiers = e.desired.Tiers[:2]
 				e.desired.Channels = e.desired.Channels[:3]
 				e.desired.Community.Name = "Other"
 			},
-			// Without the ResourceMap, Gold is just a role with a name; only its
-			// overwrite on vip-chat is not managed any more.
-		},
+			// Without a ResourceMap, the live Bronze, Silver and channels are only
+			// resources with the manifest's names: not Arrakis's, so every desired one
+			// is missing (and Gold is not an extra).
+			want: []Item{
+				{Type: ChannelMissing, Severity: SeverityError, Key: "lobby", Name: "lobby", Expected: "text lobby", Actual: "missing"},
+				{Type: ChannelMissing, Severity: SeverityError, Key: "members", Name: "Members", Expected: "category Members", Actual: "missing"},
+				{Type: ChannelMissing, Severity: SeverityError, Key: "vip-chat", Name: "vip-chat", Expected: "text vip-chat", Actual: "missing"},
+				{Type: RoleMissing, Severity: SeverityError, Key: "t1", Name: "Bronze", Expected: "Bronze", Actual: "missing"},
+				{Type: RoleMissing, Severity: SeverityError, Key: "t2", Name: "Silver", Expected: "Silver", Actual: "missing"},
+			}},
 		{name: "category deleted: children lose their parent",
 			mutate: func(e *env) {
 				e.g.Channels = removeWhere(e.g.Channels, func(c Channel) bool { return c.Name == "Members" })
@@ -241,43 +248,114 @@ func TestDriftAdoptedRole(t *testing.T) {
 	}
 }
 
-// TestDriftNameMatching: without a ResourceMap, roles match by exact name, then ignoring
-// case; channels by name, type and parent. Managed roles never match.
-func TestDriftNameMatching(t *testing.T) {
+// TestDriftOwnershipByID: a live role or channel is managed only when its id is in the
+// shadow's ResourceMap or the manifest adopts it. Names never match, exactly or ignoring
+// case: same-named roles and channels are left alone and the plan creates new ones.
+func TestDriftOwnershipByID(t *testing.T) {
 	m := testManifest()
 	g := baseGuild()
 	g.Roles = append(g.Roles,
 		Role{ID: "500", Name: "gold", Position: 1, Color: 0xFFD700, Hoist: true, Mentionable: true},
-		Role{ID: "501", Name: "Silver", Position: 1, Managed: true},
+		Role{ID: "502", Name: "Bronze", Position: 1},
 	)
 	g.Channels = append(g.Channels, Channel{ID: "510", Name: "lobby", Type: TypeText, Topic: "Say hi"},
-		Channel{ID: "511", Name: "vip-chat", Type: TypeText}) // no parent: not the manifest's
-	res := Resources(m, nil, g)
-	if res.Roles["t3"] != "500" {
-		t.Errorf("t3 matched %q, want 500 (case-insensitive name)", res.Roles["t3"])
-	}
-	if _, ok := res.Roles["t2"]; ok {
-		t.Errorf("t2 matched a managed role %q", res.Roles["t2"])
-	}
-	if res.Channels["lobby"] != "510" {
-		t.Errorf("lobby matched %q, want 510", res.Channels["lobby"])
-	}
-	if id, ok := res.Channels["vip-chat"]; ok {
-		t.Errorf("vip-chat matched %q outside its category", id)
-	}
-	rep := Compare(m, nil, g)
-	var names []string
-	for _, it := range rep.Items {
-		if it.Key == "t3" {
-			names = append(names, it.Field+"="+it.Actual)
+		Channel{ID: "512", Name: "members", Type: TypeCategory})
+	unmanaged := map[string]bool{"500": true, "502": true, "510": true, "512": true}
+	for _, sh := range []*Shadow{nil, {Manifest: m, Resources: wizard.NewResourceMap()}} {
+		res := Resources(m, sh, g)
+		if len(res.Roles)+len(res.Channels) != 0 {
+			t.Errorf("shadow %v: matched by name: %+v", sh != nil, res)
+		}
+		creates := map[string]bool{}
+		for _, op := range Plan(m, sh, g, Options{Prune: true}) {
+			if unmanaged[op.ID] {
+				t.Errorf("plan touches the unmanaged %s: %s", op.ID, Describe(op))
+			}
+			if op.Kind == OpCreateRole || op.Kind == OpCreateChannel {
+				creates[op.Key] = true
+			}
+		}
+		for _, k := range []string{"t1", "t3", "lobby", "members"} {
+			if !creates[k] {
+				t.Errorf("shadow %v: plan does not create %s", sh != nil, k)
+			}
 		}
 	}
-	if !reflect.DeepEqual(names, []string{"name=gold"}) {
-		t.Errorf("t3 items: %v", names)
+
+	// Renamed in Discord, a created role is still found by its id.
+	g2, sh := deploy(t, m, baseGuild(), newIDs())
+	roleByName(&g2, "Gold").Name = "Golden"
+	if got := Resources(m, sh, g2).Roles["t3"]; got != sh.Resources.Roles["t3"] {
+		t.Errorf("renamed role: t3 = %q, want %q", got, sh.Resources.Roles["t3"])
 	}
-	for _, op := range Plan(m, nil, g, Options{}) {
-		if op.Kind == OpCreateRole && op.Key == "t3" {
-			t.Errorf("plan recreates a role it matched by name")
+
+	// An adopted entry stands for its tier only while the manifest adopts it: dropping
+	// the adoption stops managing the role (the plan creates a new one, never edits or
+	// deletes the admin's).
+	ma := testManifest()
+	ma.Tiers[0].Role = wizard.RoleSpec{Adopt: testMod, Name: "Moderator"}
+	ga, sha := deploy(t, ma, baseGuild(), newIDs())
+	if !sha.Resources.IsAdopted(testMod) {
+		t.Fatalf("adopted role not marked adopted: %+v", sha.Resources)
+	}
+	for _, old := range []*Shadow{sha, {Manifest: m, Resources: sha.Resources}, {Manifest: ma, Resources: wizard.ResourceMap{Roles: sha.Resources.Roles, Channels: sha.Resources.Channels}}} {
+		for _, op := range Plan(m, old, ga, Options{Prune: true}) {
+			if op.ID == testMod {
+				t.Errorf("plan after dropping the adoption touches the admin's role: %s", Describe(op))
+			}
+		}
+		for _, it := range Compare(m, old, ga).Items {
+			if it.ID == testMod {
+				t.Errorf("the formerly adopted role is drift: %+v", it)
+			}
+		}
+	}
+}
+
+// TestDriftAdoptedChannel: an adopted category or channel is matched by its id; its
+// existing overwrites that already give the tiers and the bot their access count, its
+// other overwrites, its place and unset fields are kept; dropping it never prunes it.
+func TestDriftAdoptedChannel(t *testing.T) {
+	m := testManifest()
+	g := baseGuild()
+	const modOnly = "600"
+	g.Channels = append(g.Channels, Channel{ID: modOnly, Name: "vip", Type: TypeText, Topic: "theirs", Position: 0,
+		ParentID: "", Overwrites: []Overwrite{
+			{ID: testGuildID, Type: OverwriteRole, Deny: wizard.PermViewChannel | 2048},
+			{ID: testMod, Type: OverwriteRole, Allow: wizard.PermViewChannel},
+			{ID: testBotRole, Type: OverwriteRole, Allow: wizard.PermViewChannel | wizard.PermManageChannels | 2048},
+		}})
+	m.Channels[2] = wizard.Channel{Key: "vip-chat", Name: "vip", Type: wizard.ChannelText, MinTier: "t2", Adopt: modOnly}
+	g, sh := deploy(t, m, g, newIDs())
+	if sh.Resources.Channels["vip-chat"] != modOnly || !sh.Resources.IsAdopted(modOnly) {
+		t.Fatalf("adopted channel not recorded as adopted: %+v", sh.Resources)
+	}
+	c := chanByName(&g, "vip")
+	if c.Topic != "theirs" || c.ParentID != "" {
+		t.Errorf("adopted channel changed: %+v", c)
+	}
+	if got, _ := findOverwrite(c.Overwrites, target{testMod, OverwriteRole}); got.Allow != wizard.PermViewChannel {
+		t.Errorf("moderator overwrite changed: %+v", c.Overwrites)
+	}
+	if got, _ := findOverwrite(c.Overwrites, target{testGuildID, OverwriteRole}); got.Deny != wizard.PermViewChannel|2048 {
+		t.Errorf("@everyone overwrite rewritten although it denied view already: %+v", got)
+	}
+	if rep := Compare(m, sh, g); !rep.Empty() {
+		t.Errorf("drift right after deploy: %+v", rep.Items)
+	}
+	// Dropped from the manifest: not extra, never pruned.
+	m2 := cloneManifest(t, m)
+	m2.Channels = append(m2.Channels[:2], m2.Channels[3:]...)
+	for _, op := range Plan(m2, sh, g, Options{Prune: true}) {
+		if op.ID == modOnly {
+			t.Errorf("plan touches the dropped adopted channel: %s", Describe(op))
+		}
+	}
+	// Gone: no plan recreates it.
+	g.Channels = removeWhere(g.Channels, func(c Channel) bool { return c.ID == modOnly })
+	for _, op := range Plan(m, sh, g, Options{}) {
+		if op.Key == "vip-chat" {
+			t.Errorf("plan recreates the admin's channel: %s", Describe(op))
 		}
 	}
 }
@@ -335,8 +413,10 @@ func TestDriftConfigMismatchHashes(t *testing.T) {
 	if items[0].Expected != want[:12] || items[0].Actual != got[:12] {
 		t.Errorf("hashes %s/%s, want %s/%s", items[0].Expected, items[0].Actual, want[:12], got[:12])
 	}
-	if rep := Compare(d, nil, g); !rep.Empty() {
-		t.Errorf("without a shadow: %+v", rep.Items)
+	for _, it := range Compare(d, nil, g).Items {
+		if it.Type == ConfigMismatch {
+			t.Errorf("without a shadow: %+v", it)
+		}
 	}
 }
 
@@ -358,5 +438,51 @@ func TestDriftExpectedOverwrites(t *testing.T) {
 	}
 	if got := ExpectedOverwrites(m, sh, g, "nope"); got != nil {
 		t.Errorf("unknown key: %+v", got)
+	}
+}
+
+// TestDriftCollisions: a role or channel the plan creates whose name equals an unmanaged
+// live one's (exactly or up to case) is listed, with whether it may be adopted; managed
+// and adopted ones are not collisions.
+func TestDriftCollisions(t *testing.T) {
+	m := testManifest()
+	g := baseGuild()
+	g.Roles = append(g.Roles,
+		Role{ID: "500", Name: "gold", Position: 1},
+		Role{ID: "501", Name: "Silver", Position: 1, Managed: true},
+	)
+	g.Channels = append(g.Channels,
+		Channel{ID: "510", Name: "lobby", Type: TypeText},
+		Channel{ID: "511", Name: "MEMBERS", Type: TypeCategory},
+		Channel{ID: "512", Name: "Gold Lounge", Type: TypeText},
+		Channel{ID: "513", Name: "lobby", Type: TypeCategory}, // another kind: not a collision
+	)
+	got := Collisions(m, nil, g)
+	want := []Collision{
+		{Kind: CollisionRole, Key: "t2", Name: "Silver", LiveID: "501", LiveName: "Silver", Exact: true, Adoptable: false},
+		{Kind: CollisionRole, Key: "t3", Name: "Gold", LiveID: "500", LiveName: "gold", Exact: false, Adoptable: true},
+		{Kind: CollisionChannel, Key: "members", Name: "Members", Type: TypeCategory, LiveID: "511", LiveName: "MEMBERS", LiveType: TypeCategory, Adoptable: true},
+		{Kind: CollisionChannel, Key: "lobby", Name: "lobby", Type: TypeText, LiveID: "510", LiveName: "lobby", LiveType: TypeText, Exact: true, Adoptable: true},
+		{Kind: CollisionChannel, Key: "gold-lounge", Name: "Gold Lounge", Type: TypeVoice, LiveID: "512", LiveName: "Gold Lounge", LiveType: TypeText, Exact: true},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("collisions:\n got %+v\nwant %+v", got, want)
+	}
+	for _, c := range got {
+		if DescribeCollision(c) == "" {
+			t.Errorf("no description for %+v", c)
+		}
+	}
+	// Adopting resolves it; what the bot manages never collides.
+	m.Tiers[2].Role = wizard.RoleSpec{Name: "gold", Adopt: "500"}
+	m.Channels[1].Adopt = "510"
+	for _, c := range Collisions(m, nil, g) {
+		if c.Key == "t3" || c.Key == "lobby" {
+			t.Errorf("adopted, still a collision: %+v", c)
+		}
+	}
+	dg, sh := deploy(t, testManifest(), baseGuild(), newIDs())
+	if cs := Collisions(testManifest(), sh, dg); len(cs) != 0 {
+		t.Errorf("managed resources reported as collisions: %+v", cs)
 	}
 }

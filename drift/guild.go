@@ -4,7 +4,8 @@
 //
 // Three inputs: the desired manifest (newest snapshot), the shadow (the last deployed
 // snapshot with its ResourceMap, which may be absent), and the actual guild. Managed
-// resources are matched by the ids in the shadow's ResourceMap first, by name second.
+// resources are matched by the ids in the shadow's ResourceMap and by explicit adoption,
+// never by name (DESIGN §5 "Ownership").
 package drift
 
 // Guild is the live state of a guild, as far as drift needs it.

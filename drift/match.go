@@ -2,7 +2,6 @@ package drift
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/arrakis-bot/arrakis/wizard"
 )
@@ -10,11 +9,13 @@ import (
 // matching is which live roles and channels are the managed ones. Compare, Plan and
 // Resources all start from it, so they always agree on what "the Gold role" is.
 //
-// Roles: an adopted role is its Adopt id; otherwise the shadow's ResourceMap id, then the
-// exact name, then the name ignoring case, among live roles not yet matched that are
-// neither @everyone, the bot's role nor managed by an integration. Channels: the shadow's
-// id, then (name, type, parent) among live channels not yet matched; categories first,
-// so a channel's parent is known before it is matched.
+// Ownership (DESIGN §5): a live role, category or channel is managed only when the desired
+// manifest adopts it by id, or its id is in the shadow's ResourceMap as one the bot created.
+// Nothing is ever matched by name: a live role or channel that merely shares a name with
+// one of the manifest's is not Arrakis's (Collisions reports it so the admin can choose).
+// A ResourceMap entry the bot adopted stands for the desired resource only while the
+// manifest still adopts it; when the manifest drops the adoption, the bot stops managing
+// it.
 type matching struct {
 	desired *wizard.Manifest
 	g       *Guild
@@ -36,6 +37,10 @@ type matching struct {
 	extraRoles []extra
 	extraChans []extra
 	extraRole  map[string]string // live role id → extra key
+
+	// adopted are ids the admin owns and lent the bot (adopted now or by the shadow):
+	// never claimed as created resources, never extra, never pruned.
+	adopted map[string]bool
 }
 
 type extra struct{ key, id string }
@@ -80,21 +85,51 @@ func newMatching(desired *wizard.Manifest, shadow *Shadow, g *Guild) *matching {
 		}
 	}
 	var res wizard.ResourceMap
-	adopted := map[string]bool{}
 	if shadow != nil {
 		res = shadow.Resources
-		if shadow.Manifest != nil {
-			for _, t := range shadow.Manifest.Tiers {
-				if t.Role.Adopt != "" {
-					adopted[t.Role.Adopt] = true
-				}
-			}
+	}
+	m.adopted = adoptedIDs(shadow)
+	for _, t := range desired.Tiers {
+		if t.Role.Adopt != "" {
+			m.adopted[t.Role.Adopt] = true
+		}
+	}
+	for _, c := range desired.Channels {
+		if c.Adopt != "" {
+			m.adopted[c.Adopt] = true
 		}
 	}
 	m.matchRoles(res)
 	m.matchChannels(res)
-	m.findExtras(res, adopted)
+	m.findExtras(res)
 	return m
+}
+
+// adoptedIDs are the ids the shadow knows as adopted: marked so in its ResourceMap, or
+// adopted by the deployed manifest (records written before the marks existed).
+func adoptedIDs(shadow *Shadow) map[string]bool {
+	out := map[string]bool{}
+	if shadow == nil {
+		return out
+	}
+	for id, a := range shadow.Resources.Adopted {
+		if a {
+			out[id] = true
+		}
+	}
+	if sm := shadow.Manifest; sm != nil {
+		for _, t := range sm.Tiers {
+			if t.Role.Adopt != "" {
+				out[t.Role.Adopt] = true
+			}
+		}
+		for _, c := range sm.Channels {
+			if c.Adopt != "" {
+				out[c.Adopt] = true
+			}
+		}
+	}
+	return out
 }
 
 // matchable reports whether a live role may stand for a created tier role.
@@ -122,52 +157,13 @@ func (m *matching) matchRoles(res wizard.ResourceMap) {
 			continue
 		}
 		id := res.Roles[t.ID]
-		if i, ok := m.roleIdx[id]; ok && id != "" && m.matchable(&m.g.Roles[i]) {
+		if id == "" || m.adopted[id] {
+			continue
+		}
+		if i, ok := m.roleIdx[id]; ok && m.matchable(&m.g.Roles[i]) {
 			m.claimRole(t.ID, id)
 		}
 	}
-	// Name passes: exact, then ignoring case. Candidates are tried oldest first so that
-	// the choice does not depend on the order the guild was read in.
-	for pass := 0; pass < 2; pass++ {
-		var byName map[string][]string
-		for _, t := range tiers {
-			if t.Role.Adopt != "" || m.tierRole[t.ID] != "" {
-				continue
-			}
-			if byName == nil {
-				byName = m.rolesByName(pass == 1)
-			}
-			name := t.Role.Name
-			if pass == 1 {
-				name = strings.ToLower(name)
-			}
-			for _, id := range byName[name] {
-				if m.matchable(&m.g.Roles[m.roleIdx[id]]) {
-					m.claimRole(t.ID, id)
-					break
-				}
-			}
-		}
-	}
-}
-
-func (m *matching) rolesByName(fold bool) map[string][]string {
-	by := map[string][]string{}
-	for i := range m.g.Roles {
-		r := &m.g.Roles[i]
-		if !m.matchable(r) {
-			continue
-		}
-		name := r.Name
-		if fold {
-			name = strings.ToLower(name)
-		}
-		by[name] = append(by[name], r.ID)
-	}
-	for _, ids := range by {
-		sort.Slice(ids, func(i, j int) bool { return idLess(ids[i], ids[j]) })
-	}
-	return by
 }
 
 // parentKey is the channel's parent if it names a category of the manifest, else "".
@@ -197,70 +193,44 @@ func (m *matching) claimChan(key, id string) {
 	m.idChan[id] = key
 }
 
-type chanSig struct {
-	name   string
-	typ    ChannelType
-	parent string
+// adoptableType reports whether a live channel's type is one the manifest can express
+// (text, voice, category); announcement, forum, stage channels and threads are never
+// adopted.
+func adoptableType(t ChannelType) bool {
+	return t == TypeText || t == TypeVoice || t == TypeCategory
 }
 
 func (m *matching) matchChannels(res wizard.ResourceMap) {
 	chans := m.desired.Channels
 	for _, c := range chans {
-		if _, done := m.chanID[c.Key]; done {
+		if c.Adopt == "" {
+			continue
+		}
+		if i, ok := m.chanIdx[c.Adopt]; ok && m.idChan[c.Adopt] == "" && adoptableType(m.g.Channels[i].Type) {
+			m.claimChan(c.Key, c.Adopt)
+		}
+	}
+	for _, c := range chans {
+		if _, done := m.chanID[c.Key]; done || c.Adopt != "" {
 			continue
 		}
 		id := res.Channels[c.Key]
-		if _, ok := m.chanIdx[id]; ok && id != "" && m.idChan[id] == "" {
+		if id == "" || m.adopted[id] {
+			continue
+		}
+		if _, ok := m.chanIdx[id]; ok && m.idChan[id] == "" {
 			m.claimChan(c.Key, id)
 		}
 	}
-	var by map[chanSig][]string
-	for round := 0; round < 2; round++ { // categories, then the rest
-		for _, c := range chans {
-			if (c.Type == wizard.ChannelCategory) != (round == 0) {
-				continue
-			}
-			if _, done := m.chanID[c.Key]; done {
-				continue
-			}
-			pid, ok := m.parentID(c)
-			if !ok {
-				continue
-			}
-			if by == nil {
-				by = m.channelsBySig()
-			}
-			sig := chanSig{c.Name, liveType(c.Type), pid}
-			for _, id := range by[sig] {
-				if m.idChan[id] == "" {
-					m.claimChan(c.Key, id)
-					break
-				}
-			}
-		}
-	}
-}
-
-func (m *matching) channelsBySig() map[chanSig][]string {
-	by := map[chanSig][]string{}
-	for _, c := range m.g.Channels {
-		if m.idChan[c.ID] != "" {
-			continue
-		}
-		s := chanSig{c.Name, c.Type, c.ParentID}
-		by[s] = append(by[s], c.ID)
-	}
-	for _, ids := range by {
-		sort.Slice(ids, func(i, j int) bool { return idLess(ids[i], ids[j]) })
-	}
-	return by
 }
 
 // findExtras lists what the shadow says the bot made that nothing desired matched and
-// that still exists. A role the deployed manifest adopted was the admin's, not made by
-// the bot, so it is never an extra (and never pruned). Keys that a desired tier or
-// channel now uses get the live id appended, so that the ResourceMap can carry both.
-func (m *matching) findExtras(res wizard.ResourceMap, adopted map[string]bool) {
+// that still exists. A role or channel the bot adopted was the admin's, not made by the
+// bot, so it is never an extra (and never pruned): dropping it only stops managing it.
+// Keys that a desired tier or channel now uses get the live id appended, so that the
+// ResourceMap can carry both.
+func (m *matching) findExtras(res wizard.ResourceMap) {
+	adopted := m.adopted
 	seen := map[string]bool{}
 	for _, k := range unmatchedKeys(res.Roles, m.roleTier) {
 		id := res.Roles[k]
@@ -278,7 +248,7 @@ func (m *matching) findExtras(res wizard.ResourceMap, adopted map[string]bool) {
 	}
 	for _, k := range unmatchedKeys(res.Channels, m.idChan) {
 		id := res.Channels[k]
-		if _, ok := m.chanIdx[id]; !ok || id == "" || seen[id] || m.idChan[id] != "" {
+		if _, ok := m.chanIdx[id]; !ok || id == "" || seen[id] || adopted[id] || m.idChan[id] != "" {
 			continue
 		}
 		seen[id] = true
@@ -339,6 +309,16 @@ func (m *matching) resources() wizard.ResourceMap {
 	}
 	for _, e := range m.extraChans {
 		r.Channels[e.key] = e.id
+	}
+	for _, t := range m.desired.Tiers {
+		if id := m.tierRole[t.ID]; t.Role.Adopt != "" && id == t.Role.Adopt {
+			r.MarkAdopted(id)
+		}
+	}
+	for _, c := range m.desired.Channels {
+		if id := m.chanID[c.Key]; c.Adopt != "" && id == c.Adopt {
+			r.MarkAdopted(id)
+		}
 	}
 	return r
 }

@@ -161,6 +161,7 @@ func (m *matching) overwriteDiffs(c wizard.Channel, live *Channel, plan bool) (d
 	if live != nil {
 		liveOws = live.Overwrites
 	}
+	adopted := m.isAdoptedChannel(c, live)
 	for _, o := range exp {
 		t, ok := resolveSubject(m.g, m.tierRole, o.Subject)
 		if !ok {
@@ -171,11 +172,35 @@ func (m *matching) overwriteDiffs(c wizard.Channel, live *Channel, plan bool) (d
 			diffs = append(diffs, fieldDiff{"overwrite:" + o.Subject, SeverityWarning, renderAllowDeny(o.Allow, o.Deny), "none"})
 			continue
 		}
+		expected = append(expected, t)
+		got, present := findOverwrite(liveOws, t)
+		if adopted {
+			// The admin's channel: what already gives the access needed is enough, and a
+			// write only adds the missing bits to what is there.
+			if present && grants(got, o) {
+				if plan {
+					want = append(want, wizard.Overwrite{Subject: o.Subject, Allow: got.Allow, Deny: got.Deny})
+				}
+				continue
+			}
+			w := o
+			if present {
+				w.Allow = (got.Allow | o.Allow) &^ o.Deny
+				w.Deny = (got.Deny | o.Deny) &^ o.Allow
+			}
+			if plan {
+				want = append(want, w)
+			}
+			actual := "none"
+			if present {
+				actual = renderAllowDeny(got.Allow, got.Deny)
+			}
+			diffs = append(diffs, fieldDiff{"overwrite:" + o.Subject, SeverityWarning, renderAllowDeny(w.Allow, w.Deny), actual})
+			continue
+		}
 		if plan {
 			want = append(want, o)
 		}
-		expected = append(expected, t)
-		got, present := findOverwrite(liveOws, t)
 		switch {
 		case !present:
 			diffs = append(diffs, fieldDiff{"overwrite:" + o.Subject, SeverityWarning, renderAllowDeny(o.Allow, o.Deny), "none"})
@@ -183,7 +208,7 @@ func (m *matching) overwriteDiffs(c wizard.Channel, live *Channel, plan bool) (d
 			diffs = append(diffs, fieldDiff{"overwrite:" + o.Subject, SeverityWarning, renderAllowDeny(o.Allow, o.Deny), renderAllowDeny(got.Allow, got.Deny)})
 		}
 	}
-	if live != nil {
+	if live != nil && !adopted { // an adopted channel's other overwrites are the admin's
 		for _, o := range live.Overwrites {
 			label, managed := m.managedLabel(o)
 			if !managed || containsTarget(expected, target{o.ID, o.Type}) {
@@ -194,6 +219,13 @@ func (m *matching) overwriteDiffs(c wizard.Channel, live *Channel, plan bool) (d
 		}
 	}
 	return diffs, want, remove
+}
+
+// grants reports whether a live overwrite already gives what o asks for: every bit o
+// allows is allowed (not denied), every bit o denies is denied (not allowed).
+func grants(got Overwrite, o wizard.Overwrite) bool {
+	return got.Allow&o.Allow == o.Allow && got.Deny&o.Deny == o.Deny &&
+		got.Deny&o.Allow == 0 && got.Allow&o.Deny == 0
 }
 
 func findOverwrite(ows []Overwrite, t target) (Overwrite, bool) {

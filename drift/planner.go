@@ -25,9 +25,11 @@ import (
 //
 // A tier that adopts a role which no longer exists cannot be fixed by a plan (the role is
 // the admin's; creating a stand-in would not be it): Compare keeps reporting it as
-// role_missing and the plan leaves its overwrites out. A plan never deletes a role it
-// would recreate: deletes are only of roles no desired tier matched, and a desired tier
-// matches any such role with its name before a create is planned.
+// role_missing and the plan leaves its overwrites out. The same holds for an adopted
+// category or channel. A plan never deletes a role it would recreate: deletes are only
+// of roles the bot created whose key no desired tier has kept. Nothing is matched by
+// name: a desired resource with no managed live id is created, even when an unmanaged
+// one has its name (Collisions reports that, for the admin to decide first).
 //
 // Discord converts channels only between text and announcement; a manifest that changes
 // a channel key's type otherwise yields an update_channel Discord will refuse.
@@ -62,7 +64,7 @@ func Plan(desired *wizard.Manifest, shadow *Shadow, actual Guild, opts Options) 
 			names = append(names, t.Role.Name)
 		}
 	}
-	if len(order) >= 2 && (created > 0 || !sorted(m.orderedTierRoles())) {
+	if created > 0 && len(order) > 0 || len(order) >= 2 && !sorted(m.orderedTierRoles()) {
 		ops = append(ops, Op{Kind: OpReorderRoles, Name: "tier roles", Order: order, OrderNames: names})
 	}
 
@@ -72,8 +74,8 @@ func Plan(desired *wizard.Manifest, shadow *Shadow, actual Guild, opts Options) 
 			if (c.Type == wizard.ChannelCategory) != (round == 0) {
 				continue
 			}
-			if _, ok := m.chanID[c.Key]; ok {
-				continue
+			if _, ok := m.chanID[c.Key]; ok || c.Adopt != "" {
+				continue // an adopted channel that is gone is the admin's to bring back
 			}
 			_, want, _ := m.overwriteDiffs(c, nil, true)
 			ch := c

@@ -409,15 +409,28 @@ func checkCase(pc propCase, newID func() string) error {
 	created := map[string]bool{}
 	for _, op := range ops {
 		if op.Kind == OpCreateRole {
-			created[strings.ToLower(op.Name)] = true
+			created[op.Key] = true
 		}
+	}
+	managed := map[string]bool{}
+	for _, id := range res.Roles {
+		managed[id] = true
+	}
+	for _, id := range res.Channels {
+		managed[id] = true
 	}
 	for _, op := range ops {
 		if !pc.prune && (op.Kind == OpDeleteRole || op.Kind == OpDeleteChannel) {
 			return fmt.Errorf("delete without prune: %s", Describe(op))
 		}
-		if op.Kind == OpDeleteRole && created[strings.ToLower(op.Name)] {
+		if op.Kind == OpDeleteRole && created[strings.SplitN(op.Key, "~", 2)[0]] {
 			return fmt.Errorf("role %q deleted and recreated", op.Name)
+		}
+		if op.ID != "" && !managed[op.ID] {
+			return fmt.Errorf("op on an unmanaged resource: %s", Describe(op))
+		}
+		if isDeleteOp(op) && res.IsAdopted(op.ID) {
+			return fmt.Errorf("prune deletes an adopted resource: %s", Describe(op))
 		}
 		if Describe(op) == "" {
 			return fmt.Errorf("empty description for %+v", op)
@@ -464,6 +477,8 @@ func checkCase(pc propCase, newID func() string) error {
 	}
 	return nil
 }
+
+func isDeleteOp(op Op) bool { return op.Kind == OpDeleteRole || op.Kind == OpDeleteChannel }
 
 func describeAll(ops []Op) string {
 	var b strings.Builder

@@ -253,10 +253,27 @@ type DeployProgress struct {
 	ChannelsTotal int                `json:"channelsTotal"`
 	Writes        int                `json:"writes"`
 	Resources     wizard.ResourceMap `json:"resources"` // what exists so far
-	Error         string             `json:"error,omitempty"`
+	// DeployID names this run of the deploy; Creates journals every create before it is
+	// sent, so that a resumed deploy recognises only what it made itself (DESIGN §5).
+	DeployID string        `json:"deployId,omitempty"`
+	Creates  []CreateEntry `json:"creates,omitempty"`
+	Error    string        `json:"error,omitempty"`
 	// Interaction lets the deploy edit the wizard message while its token is valid.
 	ApplicationID    string `json:"applicationId,omitempty"`
 	InteractionToken string `json:"-"` // never persisted
+}
+
+// CreateEntry is one create a deploy is about to send: which run, what kind ("role" or
+// "channel"), the manifest key, and the name, Discord channel type and parent id the new
+// resource will have, at the time (the deploy's clock) just before it was sent.
+type CreateEntry struct {
+	DeployID string    `json:"deployId"`
+	Kind     string    `json:"kind"`
+	Key      string    `json:"key"`
+	Name     string    `json:"name"`
+	Type     int       `json:"type,omitempty"`
+	ParentID string    `json:"parentId,omitempty"`
+	At       time.Time `json:"at"`
 }
 
 // Code is the machine-readable kind of a store error.

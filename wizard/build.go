@@ -23,6 +23,11 @@ func BuildManifest(guildID string, d SessionData) (*Manifest, Problems) {
 	if d.AlertChannel != "" {
 		m.Alerts = &Alerts{Channel: d.AlertChannel}
 	}
+	for i := range m.Channels {
+		if id := d.ChannelAdopts[m.Channels[i].Key]; id != "" {
+			m.Channels[i].Adopt = id
+		}
+	}
 	// The step checks word problems the way the wizard asked the questions; the manifest
 	// check then catches anything only the whole shows.
 	ps := ValidateStep(StateReview, d)
@@ -56,6 +61,14 @@ func SessionDataFromManifest(m *Manifest, snapshotID string) SessionData {
 	}
 	if c.ChannelTemplate == TemplateCustom {
 		d.CustomChannels = c.Channels
+	}
+	for _, ch := range c.Channels {
+		if ch.Adopt != "" {
+			if d.ChannelAdopts == nil {
+				d.ChannelAdopts = map[string]string{}
+			}
+			d.ChannelAdopts[ch.Key] = ch.Adopt
+		}
 	}
 	return d
 }

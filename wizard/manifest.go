@@ -133,6 +133,9 @@ type Channel struct {
 	Parent  string      `json:"parent,omitempty" yaml:"parent,omitempty"` // key of a category
 	Topic   string      `json:"topic,omitempty" yaml:"topic,omitempty"`
 	MinTier string      `json:"minTier,omitempty" yaml:"minTier,omitempty"` // a Tier.ID
+	// Adopt is the id of an existing category or channel to manage instead of creating
+	// one. An adopted channel keeps what it has unless the manifest says otherwise.
+	Adopt string `json:"adopt,omitempty" yaml:"adopt,omitempty"`
 }
 
 // Discord permission bits the manifest's overwrites use.

@@ -57,6 +57,15 @@ type SessionData struct {
 	// role to a different, new tier.
 	DeployedKeys []string `json:"deployedKeys,omitempty"`
 
+	// ChannelAdopts are existing categories and channels the admin chose to adopt, as
+	// channel key → Discord id. They are kept apart from the channel list so that a
+	// template layout keeps them when it expands again.
+	ChannelAdopts map[string]string `json:"channelAdopts,omitempty"`
+	// CreateAnyway lists the name collisions the admin resolved by creating another
+	// resource next to the existing one ("role:<tier id>", "channel:<key>"), so the review
+	// shows them as decided.
+	CreateAnyway []string `json:"createAnyway,omitempty"`
+
 	// Deploy is set once the wizard reaches DEPLOY.
 	Deploy *DeployState `json:"deploy,omitempty"`
 }

@@ -121,7 +121,9 @@ func sameChannels(a, b []Channel) bool {
 		return false
 	}
 	for i := range a {
-		if a[i] != b[i] {
+		x, y := a[i], b[i]
+		x.Adopt, y.Adopt = "", "" // a template's channel may adopt an existing one
+		if x != y {
 			return false
 		}
 	}

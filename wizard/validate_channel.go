@@ -113,6 +113,9 @@ func ValidateChannel(ch Channel) Problems {
 	} else if msg := channelNameProblem(ch.Name, ch.Type); msg != "" {
 		add("name", channelFieldName, msg)
 	}
+	if ch.Adopt != "" && !isSnowflakeID(ch.Adopt) {
+		add("adopt", "Existing channel", "expected a Discord channel id (digits only); pick the channel from the list again")
+	}
 	if ch.Type == ChannelCategory && ch.Parent != "" {
 		add("parent", channelFieldParent, "a category cannot be inside another category; leave the parent empty")
 	}
@@ -150,6 +153,18 @@ func ValidateChannels(chs []Channel, tiers []Tier, existingInGuild int) Problems
 			continue
 		}
 		keys[ch.Key] = i
+	}
+	adopted := map[string]int{}
+	for i, ch := range chs {
+		if ch.Adopt == "" {
+			continue
+		}
+		if j, dup := adopted[ch.Adopt]; dup {
+			ps = append(ps, problem(indexPath("channels", i)+".adopt", "Existing channel",
+				"channel "+ch.Adopt+" is already adopted by channel "+itoa(j+1)+" ("+quote(chs[j].Name)+"); adopt each channel once"))
+			continue
+		}
+		adopted[ch.Adopt] = i
 	}
 	children := map[string]int{}
 	for i, ch := range chs {

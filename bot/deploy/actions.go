@@ -35,8 +35,9 @@ func (s *Service) Drift(ctx context.Context, guildID string) (*DriftView, error)
 	}
 	view := &DriftView{
 		GuildID: guildID, Desired: desired, Shadow: st.deployed, Guild: st.live.Guild,
-		Report: drift.Compare(desired.Manifest, st.shadow, st.live.Guild),
-		Plan:   st.plan,
+		Report:     drift.Compare(desired.Manifest, st.shadow, st.live.Guild),
+		Plan:       st.plan,
+		Collisions: drift.Collisions(desired.Manifest, st.shadow, st.live.Guild),
 	}
 	view.PrunePlan = deletesOnly(drift.Plan(desired.Manifest, st.shadow, st.live.Guild, drift.Options{Prune: true}))
 	view.PlanHash, view.PruneHash = drift.PlanHash(view.Plan), drift.PlanHash(view.PrunePlan)

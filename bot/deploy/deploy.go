@@ -195,6 +195,11 @@ type Review struct {
 	// Warnings are worth reading but do not stop a deploy (an alert channel everyone can
 	// read).
 	Warnings []string `json:"warnings,omitempty"`
+	// Collisions are creates whose name equals a role or channel Arrakis does not
+	// manage; the admin chooses to adopt it or to create another (never resolved here).
+	Collisions []drift.Collision `json:"collisions,omitempty"`
+	// Notes are warnings that do not stop a deploy (an adopted role out of tier order).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // OK reports whether the plan passed preflight.
@@ -222,6 +227,8 @@ type DriftView struct {
 	// AcceptNote is what Accept would tell the admin about the manifest beyond the
 	// accepted values (a template layout becoming custom); "" when nothing.
 	AcceptNote string `json:"acceptNote,omitempty"`
+	// Collisions are the plan's creates whose name an unmanaged role or channel has.
+	Collisions []drift.Collision `json:"collisions,omitempty"`
 }
 
 // HistoryEntry is one snapshot as `arrakis history` lists it.

@@ -67,6 +67,11 @@ func (r *run) execute(ctx context.Context, ops []drift.Op) (int, error) {
 		if phase := opPhase(op); wizard.CanAdvanceDeploy(r.progress.Status, phase) {
 			r.progress.Status = phase
 		}
+		if op.Kind == drift.OpCreateRole || op.Kind == drift.OpCreateChannel {
+			if err := r.journal(ctx, op); err != nil {
+				return i, err
+			}
+		}
 		id, err := r.apply(ctx, op)
 		if err != nil {
 			return i, fmt.Errorf("%s %q: %w", op.Kind, op.Name, err)

@@ -51,3 +51,26 @@ func orNone(s string) string {
 	}
 	return s
 }
+
+// FormatCollisions words name collisions for the terminal: names, and what to write in
+// the manifest file to adopt the existing one instead. "" when there are none.
+func FormatCollisions(cs []drift.Collision) string {
+	if len(cs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d name collision%s (nothing is adopted by name; decide before applying):", len(cs), plural(len(cs)))
+	for _, c := range cs {
+		b.WriteString("\n- ")
+		b.WriteString(drift.DescribeCollision(c))
+		switch {
+		case !c.Adoptable:
+			b.WriteString(". Apply creates another one next to it; rename it in the manifest to avoid the clash.")
+		case c.Kind == drift.CollisionRole:
+			fmt.Fprintf(&b, ". To use it for tier %s, set `adopt: \"%s\"` under that tier's role; otherwise apply creates another one.", c.Key, c.LiveID)
+		default:
+			fmt.Fprintf(&b, ". To manage it as channel %s, set `adopt: \"%s\"` on that channel; otherwise apply creates another one.", c.Key, c.LiveID)
+		}
+	}
+	return b.String()
+}

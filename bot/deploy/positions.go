@@ -11,7 +11,9 @@ type position struct {
 
 // rolePositions places the tier roles (order: lowest tier first) as one block in tier
 // order directly below the bot's top role, leaving every other role in its relative place,
-// and returns the positions that change. Roles above the bot keep their positions.
+// and returns only the positions that change: a role already at its final position is not
+// sent, and roles above the bot are never sent. Positions are the final, renumbered ones
+// (1 = just above @everyone), so the body describes one unambiguous order.
 func (r *run) rolePositions(order []string) ([]position, error) {
 	tierIDs := make([]string, 0, len(order))
 	isTier := map[string]bool{}
@@ -23,14 +25,29 @@ func (r *run) rolePositions(order []string) ([]position, error) {
 		tierIDs = append(tierIDs, id)
 		isTier[id] = true
 	}
-	// Current roles bottom to top, without @everyone; newly created roles that the live
-	// read does not know yet sit at the bottom, as Discord puts them.
-	var others []string
-	for _, role := range r.live.Guild.Roles { // sorted bottom to top
-		if role.ID == r.guildID || isTier[role.ID] {
-			continue
+	// Current roles bottom to top, without @everyone: roles this run created that the
+	// live read does not know yet sit at the bottom, newest lowest (Discord puts a new
+	// role at position 1), then the roles the live read knows, in its order.
+	var current []string
+	known := map[string]bool{}
+	for _, role := range r.live.Guild.Roles {
+		known[role.ID] = true
+	}
+	for i := len(r.createdRoles) - 1; i >= 0; i-- {
+		if id := r.createdRoles[i]; !known[id] {
+			current = append(current, id)
 		}
-		others = append(others, role.ID)
+	}
+	for _, role := range r.live.Guild.Roles { // sorted bottom to top
+		if role.ID != r.guildID {
+			current = append(current, role.ID)
+		}
+	}
+	var others []string
+	for _, id := range current {
+		if !isTier[id] {
+			others = append(others, id)
+		}
 	}
 	botTop := ""
 	if r.live.BotTopRole != nil {
@@ -43,12 +60,16 @@ func (r *run) rolePositions(order []string) ([]position, error) {
 			break
 		}
 	}
-	// Everything below the bot's top role gets a position, so that roles created in this
-	// deploy (which Discord put at the bottom and which pushed the rest up) end up right.
 	final := append(append(append([]string{}, others[:cut]...), tierIDs...), others[cut:]...)
-	out := make([]position, 0, cut+len(tierIDs))
+	now := make(map[string]int, len(current))
+	for i, id := range current {
+		now[id] = i + 1
+	}
+	var out []position
 	for i, id := range final[:cut+len(tierIDs)] {
-		out = append(out, position{ID: id, Position: i + 1})
+		if now[id] != i+1 {
+			out = append(out, position{ID: id, Position: i + 1})
+		}
 	}
 	return out, nil
 }

@@ -73,12 +73,16 @@ func permissionList(bits int64) string {
 
 // preflight checks a plan against the live guild before any write and returns every
 // problem as a sentence that names the fix. An empty plan needs nothing.
+//
+// Adopted roles and channels are checked even when the plan is empty: one that is gone
+// (or a channel of a type Arrakis cannot manage) fails the deploy before anything is
+// written, instead of ending in a success message for a layout that is not there.
 func (s *Service) preflight(l *live, m *wizard.Manifest, ops []drift.Op, res wizard.ResourceMap) []string {
+	problems := adoptProblems(l, m)
 	if len(ops) == 0 {
-		return nil
+		return problems
 	}
 	bot := s.cfg.BotName
-	var problems []string
 
 	// Permissions: the three a deploy always needs, and every one the plan grants (Discord
 	// lets a member grant only what it has).
@@ -222,6 +226,50 @@ func (s *Service) preflight(l *live, m *wizard.Manifest, ops []drift.Op, res wiz
 		}
 	}
 	return problems
+}
+
+// adoptProblems words every adopted role or channel that is gone, and every adopted
+// channel whose type the manifest cannot express (announcement, forum, stage, threads).
+func adoptProblems(l *live, m *wizard.Manifest) []string {
+	var problems []string
+	for _, t := range m.Tiers {
+		if id := t.Role.Adopt; id != "" {
+			if _, ok := l.roleByID[id]; !ok {
+				problems = append(problems, fmt.Sprintf("The role adopted for tier “%s” (id %s) no longer exists; pick another role for that tier (or let Arrakis create one) in /setup and deploy again.",
+					tierLabel(t), id))
+			}
+		}
+	}
+	for _, c := range m.Channels {
+		id := c.Adopt
+		if id == "" {
+			continue
+		}
+		lc, ok := l.channelByID[id]
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("The %s adopted as “%s” (id %s) no longer exists; pick another one (or let Arrakis create it) in /setup and deploy again.",
+				channelNoun(c.Type), c.Name, id))
+		case lc.Type != drift.TypeText && lc.Type != drift.TypeVoice && lc.Type != drift.TypeCategory:
+			problems = append(problems, fmt.Sprintf("The channel adopted as “%s” (id %s) is a kind Arrakis cannot manage (announcement, forum, stage or thread); remove the adoption or pick a text or voice channel or a category in /setup.",
+				c.Name, id))
+		}
+	}
+	return problems
+}
+
+func tierLabel(t wizard.Tier) string {
+	if t.Name != "" {
+		return t.Name
+	}
+	return t.ID
+}
+
+func channelNoun(t wizard.ChannelType) string {
+	if t == wizard.ChannelCategory {
+		return "category"
+	}
+	return "channel"
 }
 
 func channelByKey(m *wizard.Manifest, key string) *wizard.Channel {

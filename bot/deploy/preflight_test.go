@@ -9,6 +9,7 @@ import (
 
 	"github.com/arrakis-bot/arrakis/internal/fakediscord"
 	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/wizard"
 )
 
 // TestPreflightRefusesBeforeAnyWrite: each problem is reported by Review and by Deploy,
@@ -18,6 +19,7 @@ func TestPreflightRefusesBeforeAnyWrite(t *testing.T) {
 		name  string
 		opts  fakediscord.GuildOptions
 		setup func(e *env)
+		edit  func(e *env, m *wizard.Manifest)
 		want  string
 	}{
 		{
@@ -28,10 +30,13 @@ func TestPreflightRefusesBeforeAnyWrite(t *testing.T) {
 		{
 			name: "role above the bot's",
 			setup: func(e *env) {
-				// An existing "Collector" role (which the tier takes over by name) sits
-				// above the bot's role, so the bot could not edit or order it.
+				// An existing "Collector" role (which the tier adopts) sits above the
+				// bot's role, so the bot could not give it to members.
 				id := e.fd.CreateRole(e.guild.ID, discordgo.Role{Name: "Collector", Color: 0x123456})
 				e.fd.MoveRole(e.guild.ID, id, e.fd.Role(e.guild.ID, e.guild.BotRoleID).Position+1)
+			},
+			edit: func(e *env, m *wizard.Manifest) {
+				m.Tiers[1].Role = wizard.RoleSpec{Name: "Collector", Adopt: e.fd.RoleByName(e.guild.ID, "Collector").ID}
 			},
 			want: "Arrakis's role must be above “Collector” in Server Settings → Roles; drag it higher and run /setup again.",
 		},
@@ -44,6 +49,32 @@ func TestPreflightRefusesBeforeAnyWrite(t *testing.T) {
 			},
 			want: "over Discord's limit of 250",
 		},
+		{
+			name: "adopted role gone",
+			edit: func(e *env, m *wizard.Manifest) {
+				id := e.fd.CreateRole(e.guild.ID, discordgo.Role{Name: "Holders"})
+				e.fd.DeleteRole(e.guild.ID, id)
+				m.Tiers[0].Role = wizard.RoleSpec{Name: "Holders", Adopt: id}
+			},
+			want: "The role adopted for tier “Holder” (id ",
+		},
+		{
+			name: "adopted channel gone",
+			edit: func(e *env, m *wizard.Manifest) {
+				id := e.fd.CreateChannel(e.guild.ID, discordgo.Channel{Name: "lounge", Type: discordgo.ChannelTypeGuildText})
+				e.fd.DeleteChannel(id)
+				m.Channels[len(m.Channels)-1].Adopt = id
+			},
+			want: "no longer exists; pick another one (or let Arrakis create it)",
+		},
+		{
+			name: "adopted announcement channel",
+			edit: func(e *env, m *wizard.Manifest) {
+				id := e.fd.CreateChannel(e.guild.ID, discordgo.Channel{Name: "news", Type: discordgo.ChannelTypeGuildNews})
+				m.Channels[len(m.Channels)-1].Adopt = id
+			},
+			want: "is a kind Arrakis cannot manage",
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,6 +84,9 @@ func TestPreflightRefusesBeforeAnyWrite(t *testing.T) {
 				tc.setup(e)
 			}
 			m := loadManifest(t, "community.yaml", e.guild.ID)
+			if tc.edit != nil {
+				tc.edit(e, m)
+			}
 			e.fd.ResetCounts()
 
 			rev, err := e.svc.Review(ctx, e.guild.ID, m)

@@ -113,21 +113,23 @@ func (r *run) channelCreate(op drift.Op) (discordgo.GuildChannelCreateData, erro
 
 // channelPatch is the body of an update_channel. discordgo's ChannelEdit omits empty
 // topics and parents, so a map carries them (null parent = no category). A changed type
-// is sent (see channel_type.go). When the op
+// is sent (see channel_type.go). Only the fields the op names are sent. When the op
 // changes overwrites, the list sent is drift.MergeOverwrites of the live one: overwrites
 // of subjects Arrakis does not manage (a moderator role on a gated channel) are kept.
 func (r *run) channelPatch(op drift.Op, chID string) (map[string]any, error) {
 	body := map[string]any{}
 	if op.Channel != nil {
-		body["name"] = op.Channel.Name
+		if sends(op, "name") {
+			body["name"] = op.Channel.Name
+		}
 		if changesType(op) {
 			// text ↔ announcement only; preflight refused every other conversion.
 			body["type"] = int(channelType(op.Channel.Type))
 		}
-		if op.Channel.Type == wizard.ChannelText {
+		if op.Channel.Type == wizard.ChannelText && sends(op, "topic") {
 			body["topic"] = op.Channel.Topic
 		}
-		if op.Channel.Type != wizard.ChannelCategory {
+		if op.Channel.Type != wizard.ChannelCategory && sends(op, "parent") {
 			parent, err := r.parentID(op.Channel.Parent)
 			if err != nil {
 				return nil, err
@@ -148,6 +150,21 @@ func (r *run) channelPatch(op drift.Op, chID string) (map[string]any, error) {
 		body["permission_overwrites"] = ows
 	}
 	return body, nil
+}
+
+// sends reports whether an update sends field: only the fields that differ are written
+// (an op without Fields writes them all), so an adopted channel keeps its category and
+// topic when the manifest does not set them.
+func sends(op drift.Op, field string) bool {
+	if len(op.Fields) == 0 {
+		return true
+	}
+	for _, f := range op.Fields {
+		if f == field {
+			return true
+		}
+	}
+	return false
 }
 
 // mergedOverwrites is the channel's overwrite list after op, from the live list as this

@@ -55,7 +55,7 @@ func (s *Service) load(ctx context.Context, guildID string, m *wizard.Manifest, 
 // shadowFor is the shadow that Plan and Compare see. A deploy that did not complete has
 // recorded the ResourceMap of what it made so far; that map replaces the shadow's, so a
 // resumed deploy recognises its own resources by id, and the ones it made but had not
-// recorded yet by name, type and parent among the rest.
+// recorded yet through its create journal (journal.go), never by name alone.
 func (s *Service) shadowFor(st *state, m *wizard.Manifest) *drift.Shadow {
 	var sh *drift.Shadow
 	if st.deployed != nil {
@@ -64,12 +64,19 @@ func (s *Service) shadowFor(st *state, m *wizard.Manifest) *drift.Shadow {
 			sh.Resources = st.deployed.Deployment.Resources.Clone()
 		}
 	}
-	if p := st.progress; p != nil && p.Status != wizard.DeployCompleted && (len(p.Resources.Roles) > 0 || len(p.Resources.Channels) > 0) {
+	if p := st.progress; p != nil && p.Status != wizard.DeployCompleted && (len(p.Resources.Roles) > 0 || len(p.Resources.Channels) > 0 || len(p.Creates) > 0) {
 		st.resuming = true
 		if sh == nil {
 			sh = &drift.Shadow{Manifest: m}
 		}
 		sh.Resources = p.Resources.Clone()
+		if sh.Resources.Roles == nil {
+			sh.Resources.Roles = map[string]string{}
+		}
+		if sh.Resources.Channels == nil {
+			sh.Resources.Channels = map[string]string{}
+		}
+		claimJournaled(sh.Resources, p.Creates, st.live.Guild)
 	}
 	if sh != nil {
 		if sh.Resources.Roles == nil {
@@ -112,6 +119,8 @@ func (s *Service) Review(ctx context.Context, guildID string, m *wizard.Manifest
 		Problems:    append(s.preflight(st.live, m, st.plan, st.res), alertProblems...),
 		Warnings:    warnings,
 		PrunePlan:   prune,
+		Collisions:  drift.Collisions(m, st.shadow, st.live.Guild),
+		Notes:       adoptedOrderNotes(st.live, m),
 	}, nil
 }
 
@@ -208,6 +217,11 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	alertProblems, _ := s.alertPreflight(st.live, m)
+	if problems := append(s.preflight(st.live, m, st.plan, st.res), alertProblems...); len(problems) > 0 {
+		return nil, &Error{Code: CodePreflight, Problems: problems,
+			Message: "The deploy did not start: " + joinSentences(problems)}
+	}
 	if same {
 		if !latestDeployed {
 			meta := st.latest.Meta
@@ -215,11 +229,6 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 		} else if len(st.plan) == 0 {
 			return s.unchanged(ctx, req, st)
 		}
-	}
-	alertProblems, _ := s.alertPreflight(st.live, m)
-	if problems := append(s.preflight(st.live, m, st.plan, st.res), alertProblems...); len(problems) > 0 {
-		return nil, &Error{Code: CodePreflight, Problems: problems,
-			Message: "The deploy did not start: " + joinSentences(problems)}
 	}
 	reused := snap != nil
 	if snap == nil {
@@ -249,6 +258,12 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 			ApplicationID: req.ApplicationID, InteractionToken: req.InteractionToken,
 		},
 	}
+	r.progress.DeployID = newDeployID()
+	if st.resuming {
+		// Keep the journal: if this run stops too, the next one still knows what the
+		// interrupted run may have made.
+		r.progress.Creates = append([]store.CreateEntry(nil), st.progress.Creates...)
+	}
 	if st.resuming && st.progress.SnapshotID == snap.ID {
 		r.progress.Writes = st.progress.Writes // the deployment record counts every write
 	}
@@ -268,7 +283,7 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 		if !errors.As(err, &crash) && ctx.Err() == nil && (isServerError(err) || isStale(err)) && attempt < s.cfg.Retry.Attempts5xx {
 			// The write may or may not have been applied (5xx), or someone changed the
 			// guild under the plan (an unknown role or channel): read the guild again and
-			// plan what is left, recognising by name what an earlier write made.
+			// plan what is left, recognising through the journal what an earlier write made.
 			s.log.Info("deploy write failed with a server error; re-reading the guild", zap.String("guild", guildID), zap.Int("attempt", attempt), zap.Error(err))
 			if serr := sleep(ctx, s.backoff(attempt)); serr == nil {
 				next, rerr := s.replan(ctx, r, req.Prune)
@@ -315,6 +330,7 @@ func (s *Service) replan(ctx context.Context, r *run, prune bool) ([]drift.Op, e
 		return nil, err
 	}
 	sh := &drift.Shadow{Manifest: r.manifest, Resources: r.res.Clone()}
+	claimJournaled(sh.Resources, r.progress.Creates, l.Guild) // a create whose answer was lost
 	r.live = l
 	r.res = drift.Resources(r.manifest, sh, l.Guild)
 	plan := drift.Plan(r.manifest, sh, l.Guild, drift.Options{Prune: prune})

@@ -87,6 +87,7 @@ an unreadable manifest, or no confirmation, 130 stopped by Ctrl-C or SIGTERM.`,
 				return cliError(err)
 			}
 			printPlan(out, rev, prune)
+			printCollisions(out, rev.Collisions)
 			if !rev.OK() {
 				printProblems(out, rev.Problems)
 				return fmt.Errorf("nothing was changed: fix %s and run apply again", pick(len(rev.Problems), "the problem above", fmt.Sprintf("the %d problems above", len(rev.Problems))))

@@ -53,11 +53,15 @@ Exit status: 0 no drift, 1 drift found, 2 the check could not run.`,
 				if view.Alert != nil {
 					doc["undeliveredAlert"] = view.Alert
 				}
+				if len(view.Collisions) > 0 {
+					doc["collisions"] = view.Collisions
+				}
 				if err := enc.Encode(doc); err != nil {
 					return &exitError{code: exitUsage, err: err}
 				}
 			} else {
 				fmt.Fprintln(out, "Drift: "+deploy.FormatReport(view.Report))
+				printCollisions(out, view.Collisions)
 				if view.Alert != nil {
 					fmt.Fprint(out, keptAlertTerminal(view.Alert, view.Desired.Manifest.AlertChannel()))
 				}

@@ -61,17 +61,22 @@ the command failed, 2 bad flags or an unreadable manifest.`,
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(struct {
-					Plan     []drift.Op           `json:"plan"`
-					Prune    []drift.Op           `json:"prune,omitempty"`
-					Access   []drift.AccessChange `json:"accessChanges,omitempty"`
-					Removals []drift.Removal      `json:"removals,omitempty"`
-					Problems []string             `json:"problems"`
-					PlanHash string               `json:"planHash"`
-				}{rev.Plan, pruneIf(rev, prune), accessChanges(rev), removals(rev), rev.Problems, drift.PlanHash(planOps(rev, prune))}); err != nil {
+					Plan       []drift.Op           `json:"plan"`
+					Prune      []drift.Op           `json:"prune,omitempty"`
+					Access     []drift.AccessChange `json:"accessChanges,omitempty"`
+					Removals   []drift.Removal      `json:"removals,omitempty"`
+					Problems   []string             `json:"problems"`
+					PlanHash   string               `json:"planHash"`
+					Collisions []drift.Collision    `json:"collisions,omitempty"`
+				}{rev.Plan, pruneIf(rev, prune), accessChanges(rev), removals(rev), rev.Problems, drift.PlanHash(planOps(rev, prune)), rev.Collisions}); err != nil {
 					return err
 				}
 			} else {
 				printPlan(w, rev, prune)
+				printCollisions(w, rev.Collisions)
+				for _, n := range rev.Notes {
+					fmt.Fprintln(w, "\nNote: "+n)
+				}
 				printProblems(w, rev.Problems)
 			}
 			if out != "" {
@@ -98,6 +103,13 @@ the command failed, 2 bad flags or an unreadable manifest.`,
 	cmd.Flags().BoolVar(&prune, "prune", false, "also plan the deletes of roles and channels Arrakis made that the manifest no longer wants")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "save the plan to this file for arrakis apply --plan")
 	return cmd
+}
+
+// printCollisions lists the plan's name collisions, if any, after the plan.
+func printCollisions(out io.Writer, cs []drift.Collision) {
+	if text := deploy.FormatCollisions(cs); text != "" {
+		fmt.Fprintln(out, "\n"+text)
+	}
 }
 
 func pruneIf(rev *deploy.Review, prune bool) []drift.Op {

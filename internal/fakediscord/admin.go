@@ -1,6 +1,8 @@
 package fakediscord
 
 import (
+	"time"
+
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -10,10 +12,16 @@ import (
 // CreateRole adds a role as a human admin would (no permission checks) at
 // position 1, above @everyone, and returns its id.
 func (s *Server) CreateRole(guildID string, r discordgo.Role) string {
+	return s.CreateRoleAt(guildID, r, time.Now())
+}
+
+// CreateRoleAt is CreateRole for a role made at t: its id is a snowflake carrying t, as
+// a role an admin made an hour ago has (tests of what is older than a deploy).
+func (s *Server) CreateRoleAt(guildID string, r discordgo.Role, t time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g := s.mustGuild(guildID)
-	nr := &role{ID: newID(), Name: r.Name, Color: r.Color, Hoist: r.Hoist, Mentionable: r.Mentionable, Permissions: r.Permissions}
+	nr := &role{ID: newIDAt(t), Name: r.Name, Color: r.Color, Hoist: r.Hoist, Mentionable: r.Mentionable, Permissions: r.Permissions}
 	insertRoleAt(g, nr, 1)
 	return nr.ID
 }
@@ -122,10 +130,15 @@ func removeOverwrite(xs []overwrite, id string) []overwrite {
 
 // CreateChannel adds a channel as a human admin would (no checks) and returns its id.
 func (s *Server) CreateChannel(guildID string, c discordgo.Channel) string {
+	return s.CreateChannelAt(guildID, c, time.Now())
+}
+
+// CreateChannelAt is CreateChannel for a channel made at t (its id carries t).
+func (s *Server) CreateChannelAt(guildID string, c discordgo.Channel, t time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.mustGuild(guildID)
-	nc := &channel{ID: newID(), GuildID: guildID, Type: c.Type, Name: c.Name, Topic: c.Topic, ParentID: c.ParentID, Position: c.Position, NSFW: c.NSFW}
+	nc := &channel{ID: newIDAt(t), GuildID: guildID, Type: c.Type, Name: c.Name, Topic: c.Topic, ParentID: c.ParentID, Position: c.Position, NSFW: c.NSFW}
 	for _, o := range c.PermissionOverwrites {
 		nc.Overwrites = append(nc.Overwrites, overwrite{ID: o.ID, Type: o.Type, Allow: o.Allow, Deny: o.Deny})
 	}

@@ -29,6 +29,7 @@
 // position), Channel, ChannelByName, Member, Commands(guildID or "").
 // Mutators act as a human admin would, without permission checks:
 // CreateRole, UpdateRole, MoveRole, DeleteRole, CreateChannel, UpdateChannel,
+// (CreateRoleAt and CreateChannelAt give the id a chosen creation time),
 // DeleteChannel, SetOverwrite, RemoveOverwrite, SetBotPermissions, RemoveBot
 // (then 403 50001 "Missing Access" for that guild + GUILD_DELETE), BlockDMs.
 //

@@ -18,8 +18,12 @@ var idCounter atomic.Uint64
 // newID returns a snowflake-shaped id: milliseconds since the Discord epoch in
 // the high bits and a process-wide counter in the low 22 bits, so ids sort by
 // creation like real ones.
-func newID() string {
-	ms := uint64(time.Now().UnixMilli() - discordEpoch)
+func newID() string { return newIDAt(time.Now()) }
+
+// newIDAt returns a snowflake whose timestamp is t, as Discord's id for a resource made
+// at t would be (Discord's own "created at" is read from the id).
+func newIDAt(t time.Time) string {
+	ms := uint64(t.UnixMilli() - discordEpoch)
 	n := idCounter.Add(1)
 	return strconv.FormatUint(ms<<22|(n&0x3FFFFF), 10)
 }
