@@ -9,6 +9,7 @@ import (
 
 	"github.com/arrakis-bot/arrakis/internal/testenv"
 	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/store/dir"
 	"github.com/arrakis-bot/arrakis/store/memory"
 	"github.com/arrakis-bot/arrakis/store/redis"
 	"github.com/arrakis-bot/arrakis/store/storetest"
@@ -23,6 +24,26 @@ func TestCoordinationConformance(t *testing.T) {
 		storetest.TestCoordination(t, func(*testing.T) store.Coordination {
 			return memory.NewCoordination(clock.Now)
 		}, storetest.WithCoordinationClock(clock.Advance))
+	})
+	t.Run("dir", func(t *testing.T) {
+		t.Parallel()
+		clock := storetest.NewSessionsClock()
+		var last *dir.Coordination
+		storetest.TestCoordination(t, func(t *testing.T) store.Coordination {
+			sh, err := dir.NewShadow(t.TempDir())
+			if err != nil {
+				t.Fatalf("dir.NewShadow: %v", err)
+			}
+			last = dir.NewCoordination(memory.NewCoordination(clock.Now), sh, clock.Now)
+			return last
+		}, storetest.WithCoordinationClock(clock.Advance),
+			storetest.WithProgressProbe(func(t *testing.T, guildID string) (string, time.Duration) {
+				raw, expires, err := last.ReadProgressFile(guildID)
+				if err != nil {
+					t.Fatalf("read progress file: %v", err)
+				}
+				return string(raw), expires.Sub(clock.Now())
+			}))
 	})
 	t.Run("redis", func(t *testing.T) {
 		t.Parallel()

@@ -79,6 +79,11 @@ func openStores(ctx context.Context, cfg *config.Config, redisHooks ...goredis.H
 			return nil, nil, dataDirFailure(cfg, err)
 		}
 		st.Shadow = sh
+		if cfg.Redis.URL == "" {
+			// Embedded: a deploy's progress (its create journal) outlives the process, so
+			// an interrupted apply or a crashed serve resumes instead of creating twice.
+			st.Coordination = dir.NewCoordination(st.Coordination, sh, time.Now)
+		}
 	} else {
 		sh, err := s3.NewShadow(ctx, s3.Options{
 			Bucket: cfg.S3.Bucket, Endpoint: cfg.S3.Endpoint, Region: cfg.S3.Region,
