@@ -75,51 +75,6 @@ func (b *Bot) runningDeployNotice(ctx context.Context, guildID string, s *wizard
 	return fmt.Sprintf("A deploy started by <@%s> is running: %s.", p.StartedBy, progressText(p))
 }
 
-// ownershipView tells a second admin who owns the session and since when.
-func ownershipView(s *wizard.Session) view {
-	text := fmt.Sprintf("<@%s> is running /setup in this server (since <t:%d:R>, now at step %d of %d — %s).\n"+
-		"Take it over to continue where they are (their buttons stop working), or cancel it to start afresh.",
-		s.OwnerID, s.OwnerAt.Unix(), s.State.Step(), len(wizard.States), s.State.Title())
-	return view{Content: text, Components: []discordgo.MessageComponent{buttonRow([]discordgo.Button{
-		{Label: "Take over", Style: discordgo.PrimaryButton, CustomID: idOutsideStep(s, "takeover")},
-		{Label: "Cancel their session", Style: discordgo.DangerButton, CustomID: idOutsideStep(s, "cancel")},
-	})}}
-}
-
-// ownershipAction handles Take over and Cancel from the ownership notice. Any admin of
-// the guild may use them; the session version in the custom_id makes a stale notice
-// harmless.
-func (b *Bot) ownershipAction(ctx context.Context, i *discordgo.Interaction, id customID) Reply {
-	s, err := b.d.Sessions.Get(ctx, id.SessionID)
-	if err != nil {
-		return say(b.sentenceFor(err, "", zap.String("guild", i.GuildID)))
-	}
-	if s.GuildID != i.GuildID {
-		return say(msgWrongGuild)
-	}
-	if s.Version != id.Version {
-		return updateMessage(ownershipView(s))
-	}
-	user, name := userOf(i)
-	switch id.Action {
-	case "takeover":
-		prev := s.OwnerID
-		s, err = b.d.Sessions.TakeOver(ctx, s.ID, id.Version, user, name)
-		if err != nil {
-			return say(b.sentenceFor(err, prev))
-		}
-		b.sessionEvent(metrics.SessionTakenOver, i, s.ID)
-		return b.show(ctx, s, fmt.Sprintf("You took over this setup from <@%s>; their buttons no longer work.", prev), updateMessage)
-	case "cancel":
-		if err := b.d.Sessions.Delete(ctx, s.ID, store.EndCancelled); err != nil {
-			return say(b.sentenceFor(err, s.OwnerID))
-		}
-		b.sessionEvent(metrics.SessionCancelled, i, s.ID)
-		return updateMessage(view{Content: "That setup session is cancelled. Run /setup to start your own."})
-	}
-	return say(msgUnknown)
-}
-
 // deployedKeys lists the tier ids and channel keys a deployment recorded, sorted.
 func deployedKeys(r wizard.ResourceMap) []string {
 	keys := make([]string, 0, len(r.Roles)+len(r.Channels))

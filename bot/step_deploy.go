@@ -99,6 +99,9 @@ func (b *Bot) confirmDeploy(ctx context.Context, c *click) Reply {
 	if len(ps) > 0 {
 		return b.show(ctx, c.s, "Before deploying:\n"+problemList(ps), updateMessage)
 	}
+	if h := manifestHash(c.s); h == "" || c.s.UI[uiConfirm] != h {
+		return b.show(ctx, c.s, "Press Deploy… and review the plan first; nothing was deployed.", updateMessage)
+	}
 	if b.d.Deploy == nil {
 		return b.show(ctx, c.s, "Deploying is unavailable: this Arrakis has no deploy service configured.", updateMessage)
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,6 +20,7 @@ const (
 	uiTier      = "tier" // index of the tier being edited (steps 4 and 5)
 	uiRuleType  = "rule.type"
 	uiRuleAsset = "rule.asset"
+	uiRmTier    = "tier.rm" // id of the tier whose removal awaits confirmation
 )
 
 func rulesStep() stepDef {
@@ -28,6 +30,9 @@ func rulesStep() stepDef {
 		actSelect + ":rasst": (*Bot).selectRuleAsset,
 		"rm_rule":            (*Bot).removeLastRule,
 		"rm_tier":            (*Bot).removeTier,
+		"rm_tier_ok":         (*Bot).removeTierConfirmed,
+		"rm_tier_drop":       (*Bot).removeTierConfirmed,
+		"rm_tier_keep":       (*Bot).keepTier,
 	}}
 }
 
@@ -87,6 +92,18 @@ func rulesUI(sc *stepCtx) stepUI {
 	ui.Selects = append(ui.Selects, ruleTypeSelect(s))
 	if sel, ok := ruleAssetSelect(s); ok {
 		ui.Selects = append(ui.Selects, sel)
+	}
+	if id := s.UI[uiRmTier]; wizard.TierByID(s.Data.Tiers, id) >= 0 {
+		text, gated := tierDependents(s, id)
+		ui.Body += "\n\n" + text
+		ui.Buttons = []discordgo.Button{button(s, "Remove tier", discordgo.DangerButton, "rm_tier_ok", id)}
+		if gated > 0 {
+			ui.Buttons[0].Label = "Remove; channels open to all"
+			ui.Buttons = append(ui.Buttons, button(s, "Remove tier and channels", discordgo.DangerButton, "rm_tier_drop", id))
+		}
+		ui.Buttons = append(ui.Buttons, button(s, "Keep it", discordgo.SecondaryButton, "rm_tier_keep"))
+		ui.NoNext = true
+		return ui
 	}
 	addTier := button(s, "Add tier…", discordgo.SuccessButton, actOpen, "tier")
 	addTier.Disabled = len(s.Data.Tiers) >= wizard.MaxTiers
@@ -172,21 +189,71 @@ func (b *Bot) removeLastRule(ctx context.Context, c *click) Reply {
 	return b.save(ctx, c, "")
 }
 
-// removeTier removes the tier being edited; channels gated at it lose their gate.
+// removeTier asks to confirm removing the tier being edited, saying what depends on it.
 func (b *Bot) removeTier(ctx context.Context, c *click) Reply {
 	i := pickedTier(c.s)
 	if i < 0 {
 		return b.show(ctx, c.s, "", updateMessage)
 	}
-	id := c.s.Data.Tiers[i].ID
-	c.s.Data.Tiers = append(c.s.Data.Tiers[:i:i], c.s.Data.Tiers[i+1:]...)
-	for k := range c.s.Data.CustomChannels {
-		if c.s.Data.CustomChannels[k].MinTier == id {
-			c.s.Data.CustomChannels[k].MinTier = ""
+	setUI(c.s, uiRmTier, c.s.Data.Tiers[i].ID)
+	return b.save(ctx, c, "")
+}
+
+// removeTierConfirmed removes the tier the confirmation named. Its gated custom channels
+// become public (rm_tier_ok) or are removed with it (rm_tier_drop), as the admin chose.
+func (b *Bot) removeTierConfirmed(ctx context.Context, c *click) Reply {
+	id := c.id.Arg
+	i := wizard.TierByID(c.s.Data.Tiers, id)
+	if c.s.UI[uiRmTier] != id || i < 0 {
+		return say(msgNotOffered)
+	}
+	d := &c.s.Data
+	d.Tiers = append(d.Tiers[:i:i], d.Tiers[i+1:]...)
+	var kept []wizard.Channel
+	for _, ch := range d.CustomChannels {
+		if ch.MinTier == id {
+			if c.id.Action == "rm_tier_drop" {
+				d.Retire(ch.Key)
+				continue
+			}
+			ch.MinTier = ""
+		}
+		kept = append(kept, ch)
+	}
+	d.CustomChannels = dropOrphans(d, kept)
+	d.Retire(id)
+	delete(c.s.UI, uiTier)
+	delete(c.s.UI, uiRmTier)
+	return b.save(ctx, c, "The tier is removed.")
+}
+
+func (b *Bot) keepTier(ctx context.Context, c *click) Reply {
+	delete(c.s.UI, uiRmTier)
+	return b.save(ctx, c, "")
+}
+
+// tierDependents words what removing tier id affects.
+func tierDependents(s *wizard.Session, id string) (text string, gated int) {
+	i := wizard.TierByID(s.Data.Tiers, id)
+	if i < 0 {
+		return "", 0
+	}
+	t := s.Data.Tiers[i]
+	lines := []string{fmt.Sprintf("**Remove tier %d: %s?** Its %d rules go with it.", i+1, esc(t.Name), len(t.Rules))}
+	if slices.Contains(s.Data.DeployedKeys, id) {
+		lines = append(lines, "Its deployed role stops being managed as a tier; /drift will list it as no longer in the setup, and only Prune deletes it.")
+	}
+	var names []string
+	for _, ch := range s.Data.CustomChannels {
+		if ch.MinTier == id {
+			names = append(names, "**"+esc(ch.Name)+"**")
 		}
 	}
-	delete(c.s.UI, uiTier)
-	return b.save(ctx, c, "")
+	if len(names) > 0 {
+		lines = append(lines, "These channels are open from this tier up: "+strings.Join(names, ", ")+
+			". Choose whether they become open to everyone or are removed with the tier.")
+	}
+	return clip(strings.Join(lines, "\n"), 1500), len(names)
 }
 
 func tierModal() modalDef {
@@ -203,7 +270,7 @@ func tierModal() modalDef {
 // applyTier adds a tier; its role starts as a new role named after it (step 5 can change it).
 func applyTier(s *wizard.Session, in map[string]string) wizard.Problems {
 	name := strings.TrimSpace(in["name"])
-	t := wizard.Tier{ID: wizard.NewTierID(s.Data.Tiers, s.Data.DeployedKeys...), Name: name, Role: wizard.RoleSpec{Name: name}}
+	t := wizard.Tier{ID: wizard.NewTierID(s.Data.Tiers, s.Data.ReservedIDs()...), Name: name, Role: wizard.RoleSpec{Name: name}}
 	tiers := append(append([]wizard.Tier(nil), s.Data.Tiers...), t)
 	path := fmt.Sprintf("tiers[%d]", len(tiers)-1)
 	var ps wizard.Problems
