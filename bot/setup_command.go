@@ -60,6 +60,9 @@ func (b *Bot) prefillFromShadow(ctx context.Context, s *wizard.Session) (*wizard
 	if snap.Deployment != nil {
 		s.Data.DeployedKeys = deployedKeys(snap.Deployment.Resources)
 	}
+	if err := b.retireHistoryIDs(ctx, s); err != nil {
+		return nil, err
+	}
 	return b.d.Sessions.Update(ctx, s)
 }
 
@@ -86,4 +89,35 @@ func deployedKeys(r wizard.ResourceMap) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// retireHistoryIDs retires every asset, tier and channel id an earlier snapshot of the
+// community used that the session does not hold now, so edit mode never hands one out again.
+func (b *Bot) retireHistoryIDs(ctx context.Context, s *wizard.Session) error {
+	metas, err := b.d.Shadow.List(ctx, s.GuildID)
+	if err != nil {
+		return fmt.Errorf("list the snapshots of guild %s: %w", s.GuildID, err)
+	}
+	inUse := map[string]bool{}
+	for _, a := range s.Data.Assets {
+		inUse[a.ID] = true
+	}
+	for _, t := range s.Data.Tiers {
+		inUse[t.ID] = true
+	}
+	for _, c := range s.Data.CustomChannels {
+		inUse[c.Key] = true
+	}
+	for _, meta := range metas {
+		snap, err := b.d.Shadow.Get(ctx, s.GuildID, meta.ID)
+		if err != nil {
+			return fmt.Errorf("read snapshot %s of guild %s: %w", meta.ID, s.GuildID, err)
+		}
+		for _, id := range wizard.ManifestIDs(snap.Manifest) {
+			if !inUse[id] {
+				s.Data.Retire(id)
+			}
+		}
+	}
+	return nil
 }
