@@ -1,9 +1,13 @@
 package bot
 
 import (
+	"context"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/arrakis-bot/arrakis/bot/deploy"
+	"github.com/arrakis-bot/arrakis/wizard"
 )
 
 // TestConfirmationMatchesWhatRunsForSessions: a take-over or cancel confirmation of another
@@ -49,5 +53,62 @@ func TestConfirmationMatchesWhatRunsForSessions(t *testing.T) {
 				t.Fatalf("fresh cancel confirm did not run: %+v", s)
 			}
 		})
+	}
+}
+
+// Rollback's confirmation names the open session it ends; when that session changes (here:
+// another admin's session replaces the admin's own) between showing and clicking, nothing
+// runs and the new confirmation names the other admin; its confirm then runs.
+func TestConfirmationMatchesWhatRunsForRollback(t *testing.T) {
+	e := newE2E(t, newHTTPTransport)
+	ctx := context.Background()
+	m1 := deployedManifest(t, e)
+	if _, err := e.Deploy.Deploy(ctx, deploy.Request{GuildID: e.Seed.ID, Manifest: m1, By: e.Owner.ID}); err != nil {
+		t.Fatal(err)
+	}
+	d := wizard.SessionDataFromManifest(m1, "")
+	d.Tiers[1].Role.Name = "Gold Members"
+	m2, ps := wizard.BuildManifest(e.Seed.ID, d)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	if _, err := e.Deploy.Deploy(ctx, deploy.Request{GuildID: e.Seed.ID, Manifest: m2, By: e.Owner.ID}); err != nil {
+		t.Fatal(err)
+	}
+	e.Command("setup")
+	e.Follow(e.Click("rb"))
+	r := e.Click("rbpick", "1")
+	mustContain(t, "confirm", r.Text(), "Roll back to v00000001?", "Your open /setup session ends")
+	e.mustRefuse("a version the select did not offer", driftID{Guild: e.Seed.ID, Action: "rbpick"}.String(), discordgo.SelectMenuComponent, "2")
+	stale := e.Find("rb_ok")
+	rbMsg, rbLast := e.WizardID, e.Last
+
+	other := Member{ID: "990000000000000012", Name: "second", Permissions: discordgo.PermissionAdministrator}
+	e.FD.AddMember(e.Seed.ID, other.ID, other.Name, e.Seed.AdminRoleID)
+	e.As = other
+	e.Command("setup")
+	e.Click("cancel")
+	e.Click("cancel_ok")
+	e.Command("setup")
+	theirs := e.Session()
+	if theirs == nil || theirs.OwnerID != other.ID {
+		t.Fatalf("other admin's session: %+v", theirs)
+	}
+
+	e.As, e.WizardID, e.Last = e.Owner, rbMsg, rbLast
+	writes := e.FD.WriteCount()
+	r = e.Press(stale.customID, stale.kind)
+	if n := e.FD.WriteCount(); n != writes {
+		t.Fatalf("a stale rollback confirmation made %d writes", n-writes)
+	}
+	if s := e.Session(); s == nil || s.ID != theirs.ID {
+		t.Fatalf("a stale rollback confirmation ended the other admin's session")
+	}
+	mustContain(t, "new confirmation", r.Text(), "changed since you looked", "<@"+other.ID+">'s open /setup session ends")
+	e.Last = r
+	r = e.Click("rb_ok")
+	mustContain(t, "rolled back", r.Message.Content, "Rolled back: v00000001")
+	if e.Session() != nil {
+		t.Fatalf("the confirmed rollback left the session it said it would end")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"go.uber.org/zap"
 
+	"github.com/arrakis-bot/arrakis/bot/deploy"
 	"github.com/arrakis-bot/arrakis/bot/metrics"
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
@@ -116,13 +117,23 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, mark *onc
 	c := &click{i: i, id: id, s: s, values: data.Values}
 	if refusal := offeredRefusal(b.frame(ctx, s, "", nil).Components, data); refusal != "" {
 		if s.State == wizard.StateReview {
-			// Deploy… and Confirm depend on the review of the live guild: check against it.
-			return deferUpdate(func(ctx context.Context) view { return b.reviewClick(ctx, c, data) })
+			// Confirm is offered once Deploy… recorded the hash of the manifest it reviewed;
+			// the deploy's own preflight checks the live guild again before any write.
+			if id.Action == "confirm" && offeredRefusal(b.frame(ctx, s, "", reviewedOK).Components, data) == "" {
+				return b.act(ctx, c)
+			}
+			// Deploy… depends on the review of the live guild: check against it.
+			r := updateMessage(b.frame(ctx, s, "", nil))
+			r.Later = editLater(func(ctx context.Context) view { return b.reviewClick(ctx, c, data) })
+			return r
 		}
 		return say(refusal)
 	}
 	return b.act(ctx, c)
 }
+
+// reviewedOK stands for a review that allowed a deploy, to draw Confirm for checking.
+var reviewedOK = &reviewResult{Review: &deploy.Review{}}
 
 // reviewClick checks a REVIEW click against the step as drawn with the live review, then
 // runs it; a refusal is shown on the message above the unchanged step.

@@ -18,7 +18,7 @@ func (d *SessionData) Retire(id string) {
 	d.RetiredIDs = append(d.RetiredIDs, id)
 }
 
-// ManifestIDs lists the asset ids, tier ids and channel keys a manifest uses.
+// ManifestIDs lists the asset ids, tier ids and custom channel keys a manifest uses.
 func ManifestIDs(m *Manifest) []string {
 	if m == nil {
 		return nil
@@ -30,8 +30,10 @@ func ManifestIDs(m *Manifest) []string {
 	for _, t := range m.Tiers {
 		out = append(out, t.ID)
 	}
-	for _, c := range m.Channels {
-		out = append(out, c.Key)
+	if m.ChannelTemplate == TemplateCustom { // a template's keys are derived, not handed out
+		for _, c := range m.Channels {
+			out = append(out, c.Key)
+		}
 	}
 	return out
 }
