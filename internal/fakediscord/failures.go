@@ -14,6 +14,7 @@ type failure struct {
 	method, prefix string
 	left, status   int
 	retryAfter     time.Duration
+	global         bool // a global 429 (FailNextGlobal)
 }
 
 // FailNext makes the next n requests whose method matches (""=any) and whose
@@ -24,6 +25,16 @@ func (s *Server) FailNext(method, pathPrefix string, n int, status int, retryAft
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, &failure{method: strings.ToUpper(method), prefix: pathPrefix, left: n, status: status, retryAfter: retryAfter})
+}
+
+// FailNextGlobal answers the next n requests matching method and pathPrefix with a global
+// 429 as Discord sends it: X-RateLimit-Global and X-RateLimit-Scope "global", Retry-After,
+// and "global": true in the body, without per-bucket headers.
+func (s *Server) FailNextGlobal(method, pathPrefix string, n int, retryAfter time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, &failure{method: strings.ToUpper(method), prefix: pathPrefix, left: n,
+		status: http.StatusTooManyRequests, retryAfter: retryAfter, global: true})
 }
 
 func (s *Server) takeFailure(method, path string) *failure {
@@ -43,6 +54,15 @@ func writeFailure(w http.ResponseWriter, f *failure) {
 	}
 	secs := f.retryAfter.Seconds()
 	h := w.Header()
+	if f.global {
+		h.Set("Retry-After", fmt.Sprintf("%d", int64(secs+0.999)))
+		h.Set("X-RateLimit-Global", "true")
+		h.Set("X-RateLimit-Scope", "global")
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{
+			"message": "You are being rate limited.", "retry_after": secs, "global": true, "code": 0,
+		})
+		return
+	}
 	h.Set("Retry-After", fmt.Sprintf("%d", int64(secs+0.999)))
 	h.Set("X-RateLimit-Limit", "5")
 	h.Set("X-RateLimit-Remaining", "0")
