@@ -100,6 +100,24 @@ func TestForgedComponents(t *testing.T) {
 	if s.State != wizard.StateReview {
 		t.Fatalf("walk ended at %s", s.State)
 	}
+	// /drift and rollback controls: extra parts, values on a button, another guild, a
+	// version the select never offered.
+	g := e.Seed.ID
+	for _, bad := range []struct {
+		what, id string
+		kind     discordgo.ComponentType
+		values   []string
+	}{
+		{"drift: extra part", "arrd:" + g + ":refresh:0:zz", discordgo.ButtonComponent, nil},
+		{"drift: bad hash", "arrd:" + g + ":rb_ok:1:hxyz", discordgo.ButtonComponent, nil},
+		{"drift: values on a button", "arrd:" + g + ":rb:0", discordgo.ButtonComponent, []string{"1"}},
+		{"drift: another guild", "arrd:" + other.ID + ":refresh:0", discordgo.ButtonComponent, nil},
+		{"drift: version never offered", "arrd:" + g + ":rbpick:0", discordgo.SelectMenuComponent, []string{"7"}},
+		{"drift: rollback confirm without its hash", "arrd:" + g + ":rb_ok:1", discordgo.ButtonComponent, nil},
+		{"drift: oversized", "arrd:" + g + ":refresh:" + strings.Repeat("1", 120), discordgo.ButtonComponent, nil},
+	} {
+		e.mustRefuse(bad.what, bad.id, bad.kind, bad.values...)
+	}
 	// REVIEW: Confirm without Deploy… (the review of that manifest) is refused.
 	e.mustRefuse("confirm without review", idFor(s, "confirm"), discordgo.ButtonComponent)
 	// Controls of other steps, rendered for this session's version, are refused too.
