@@ -10,8 +10,8 @@ import (
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
-// TestConfirmationMatchesWhatRunsForSessions: a take-over or cancel confirmation of another
-// admin's session is bound to the session it described. When the session changes between
+// TestConfirmationMatchesWhatRunsForSessions: a take-over, cancel or rollback confirmation
+// is bound to the session state it described. When the session changes between
 // showing and clicking, nothing runs and the new state is shown; its fresh confirm runs.
 func TestConfirmationMatchesWhatRunsForSessions(t *testing.T) {
 	for _, tc := range []struct{ open, ok string }{{"takeover", "takeover_ok"}, {"cancel", "cancel_ok"}} {
@@ -54,12 +54,13 @@ func TestConfirmationMatchesWhatRunsForSessions(t *testing.T) {
 			}
 		})
 	}
+	t.Run("rollback", rollbackConfirmationMatches)
 }
 
-// Rollback's confirmation names the open session it ends; when that session changes (here:
+// rollbackConfirmationMatches: rollback's confirmation names the open session it ends; when that session changes (here:
 // another admin's session replaces the admin's own) between showing and clicking, nothing
 // runs and the new confirmation names the other admin; its confirm then runs.
-func TestConfirmationMatchesWhatRunsForRollback(t *testing.T) {
+func rollbackConfirmationMatches(t *testing.T) {
 	e := newE2E(t, newHTTPTransport)
 	ctx := context.Background()
 	m1 := deployedManifest(t, e)
