@@ -4,9 +4,12 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/store/dir"
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
@@ -135,5 +138,61 @@ func TestIdsNeverReused(t *testing.T) {
 		if !slices.Contains(s.Data.RetiredIDs, id) {
 			t.Fatalf("retired ids %v lack %s", s.Data.RetiredIDs, id)
 		}
+	}
+}
+
+// In edit mode the ids of earlier snapshots stay retired: an asset dropped two versions
+// ago does not lend its id to an asset added now.
+func TestIdsNeverReusedAcrossEditMode(t *testing.T) {
+	r := newHandlerRig(t)
+	sh, err := dir.NewShadow(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.b.d.Shadow = sh
+	ctx := context.Background()
+	six, one := 6, int64(1)
+	d := wizard.SessionData{
+		CommunityName: "Jar", Chains: []string{"ethereum"},
+		Assets: []wizard.Asset{
+			{ID: "asset-1", Type: wizard.AssetERC20, Chain: "ethereum", Contract: usdc, Name: "USD Coin", Symbol: "USDC", Decimals: &six},
+			{ID: "asset-2", Type: wizard.AssetERC721, Chain: "ethereum", Contract: bayc, Name: "BAYC", Symbol: "BAYC"},
+		},
+		Tiers: []wizard.Tier{{ID: "tier-1", Name: "Bronze", Rules: []wizard.Rule{{Type: wizard.RuleNFTOwnership, Asset: "asset-2", Count: &one}}, Role: wizard.RoleSpec{Name: "Bronze"}}},
+		ChannelTemplate: wizard.TemplateCustom,
+		CustomChannels:  []wizard.Channel{{Key: "chan-1", Name: "a", Type: wizard.ChannelText}, {Key: "chan-2", Name: "b", Type: wizard.ChannelText}},
+	}
+	save := func(d wizard.SessionData) store.SnapshotMeta {
+		m, ps := wizard.BuildManifest(r.guild, d)
+		if len(ps) > 0 {
+			t.Fatal(ps)
+		}
+		meta, err := sh.Save(ctx, m, store.SnapshotMeta{CommunityID: r.guild, GuildID: r.guild, CreatedBy: r.user, Reason: store.ReasonInitial})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return meta
+	}
+	save(d)
+	d.Assets = d.Assets[:1]
+	d.Tiers[0].Rules = []wizard.Rule{{Type: wizard.RuleMinBalance, Asset: "asset-1", Amount: "1"}}
+	d.CustomChannels = d.CustomChannels[:1]
+	meta := save(d)
+	if err := sh.RecordDeployment(ctx, r.guild, meta.ID, store.Deployment{SnapshotID: meta.ID, DeployedAt: time.Now(), DeployedBy: r.user,
+		Result: "completed", Resources: wizard.NewResourceMap()}); err != nil {
+		t.Fatal(err)
+	}
+	r.send(r.interaction(discordgo.InteractionApplicationCommand, discordgo.ApplicationCommandInteractionData{ID: "1", Name: cmdSetup}))
+	s := r.session()
+	for _, id := range []string{"asset-2", "chan-2"} {
+		if !slices.Contains(s.Data.RetiredIDs, id) {
+			t.Fatalf("edit mode did not retire %s: %v", id, s.Data.RetiredIDs)
+		}
+	}
+	if got := wizard.NewAssetID(s.Data.Assets, s.Data.ReservedIDs()...); got == "asset-2" {
+		t.Fatalf("a new asset would take asset-2")
+	}
+	if got := wizard.NewChannelKey(s.Data.CustomChannels, s.Data.ReservedIDs()...); got == "chan-2" {
+		t.Fatalf("a new channel would take chan-2")
 	}
 }
