@@ -158,7 +158,7 @@ func TestIdsNeverReusedAcrossEditMode(t *testing.T) {
 			{ID: "asset-1", Type: wizard.AssetERC20, Chain: "ethereum", Contract: usdc, Name: "USD Coin", Symbol: "USDC", Decimals: &six},
 			{ID: "asset-2", Type: wizard.AssetERC721, Chain: "ethereum", Contract: bayc, Name: "BAYC", Symbol: "BAYC"},
 		},
-		Tiers: []wizard.Tier{{ID: "tier-1", Name: "Bronze", Rules: []wizard.Rule{{Type: wizard.RuleNFTOwnership, Asset: "asset-2", Count: &one}}, Role: wizard.RoleSpec{Name: "Bronze"}}},
+		Tiers:           []wizard.Tier{{ID: "tier-1", Name: "Bronze", Rules: []wizard.Rule{{Type: wizard.RuleNFTOwnership, Asset: "asset-2", Count: &one}}, Role: wizard.RoleSpec{Name: "Bronze"}}},
 		ChannelTemplate: wizard.TemplateCustom,
 		CustomChannels:  []wizard.Channel{{Key: "chan-1", Name: "a", Type: wizard.ChannelText}, {Key: "chan-2", Name: "b", Type: wizard.ChannelText}},
 	}
