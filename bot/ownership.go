@@ -150,7 +150,13 @@ func (b *Bot) ownershipAction(ctx context.Context, i *discordgo.Interaction, id 
 		b.sessionEvent(metrics.SessionTakenOver, i, s.ID)
 		return b.show(ctx, s, fmt.Sprintf("You took over this setup from <@%s>; their buttons no longer work.", prev), updateMessage)
 	case actEndOtherOK:
-		if err := b.d.Sessions.Delete(ctx, s.ID, store.EndCancelled); err != nil {
+		// Delete has no version check: claiming the session at the version shown first (a
+		// compare-and-swap) makes sure what is deleted is what the confirmation described.
+		mine, err := b.d.Sessions.TakeOver(ctx, s.ID, id.Version, user, name)
+		if err != nil {
+			return b.ownershipFailed(ctx, id, err, s.OwnerID)
+		}
+		if err := b.d.Sessions.Delete(ctx, mine.ID, store.EndCancelled); err != nil {
 			return b.ownershipFailed(ctx, id, err, s.OwnerID)
 		}
 		b.sessionEvent(metrics.SessionCancelled, i, s.ID)

@@ -130,15 +130,25 @@ func (b *Bot) rollbackRun(ctx context.Context, id driftID, user string) view {
 	if _, ok := findComponent(fresh.Components, id.String()); !ok || id.Hash == "" {
 		return b.rollbackConfirm(ctx, id.Guild, values, user, "What a rollback would do changed since you looked, so nothing was done. Here it is again.")
 	}
+	shown := ""
+	if s, err := b.d.Sessions.GetByGuild(ctx, id.Guild); err == nil {
+		shown = sessionHash(s)
+	}
 	res, err := b.d.Deploy.Rollback(ctx, id.Guild, id.Page, user)
 	if err != nil {
 		return view{Content: "❌ " + b.deploySentence(err, id.Guild)}
 	}
+	done := fmt.Sprintf("✅ Rolled back: %s is deployed again as %s (%d writes).", store.SnapshotID(id.Page), res.SnapshotID, res.Writes)
 	if s, err := b.d.Sessions.GetByGuild(ctx, id.Guild); err == nil {
+		// End only the session the confirmation described; one that changed while the
+		// rollback ran holds answers nobody was told would be lost.
+		if sessionHash(s) != shown {
+			return view{Content: done + fmt.Sprintf(" <@%s>'s open /setup session changed meanwhile, so it was kept; "+
+				"it started before this rollback, so they should check it before deploying.", s.OwnerID)}
+		}
 		_ = b.d.Sessions.Delete(ctx, s.ID, store.EndCancelled)
 	}
-	return view{Content: fmt.Sprintf("✅ Rolled back: %s is deployed again as %s (%d writes). Run /setup to edit from it.",
-		store.SnapshotID(id.Page), res.SnapshotID, res.Writes)}
+	return view{Content: done + " Run /setup to edit from it."}
 }
 
 // shortHash is the first 16 hex digits of the SHA-256 of what a confirmation displayed.
