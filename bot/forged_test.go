@@ -142,6 +142,11 @@ func TestForgedComponents(t *testing.T) {
 	for _, a := range []string{actCancel, "retry", "finish", "confirm", actBack} {
 		e.mustRefuse("deploy running: "+a, idFor(s, a), discordgo.ButtonComponent)
 	}
+	// The DEPLOY message as /setup shows it (Refresh only), its controls forged too.
+	if r := e.Command("setup"); !strings.Contains(r.Text(), "Deploying") || e.Find("refresh") == nil {
+		t.Fatalf("/setup during the deploy: %s %v", r.Text(), e.customIDs())
+	}
+	forgeAll(t, e, other.ModeratorRoleID)
 	// A modal of an earlier step submitted now is refused as well.
 	before := e.storedSession()
 	e.modal = &fakediscord.Modal{CustomID: customID{SessionID: s.ID, Step: 1, Version: s.Version, Action: actModal, Arg: "name"}.String(),
