@@ -34,7 +34,8 @@ const (
 
 func isDriftControl(customID string) bool { return strings.HasPrefix(customID, driftPrefix) }
 
-// driftID is a parsed drift custom_id.
+// driftID is a parsed drift custom_id. Hash, when set, is the short hash of what a
+// confirmation displayed: "arrd:<guild>:<action>:<page>:h<hash>".
 type driftID struct {
 	Guild, Action string
 	Page          int
@@ -44,15 +45,25 @@ type driftID struct {
 func (d driftID) String() string {
 	s := fmt.Sprintf("%s%s:%s:%d", driftPrefix, d.Guild, d.Action, d.Page)
 	if d.Hash != "" {
-		s += ":" + d.Hash
+		s += ":h" + d.Hash
 	}
 	return s
 }
 
+// parseDriftID decodes a drift custom_id; anything unexpected is refused.
 func parseDriftID(s string) (driftID, error) {
+	if len(s) > maxCustomID {
+		return driftID{}, fmt.Errorf("drift custom_id of %d characters: longer than Discord allows", len(s))
+	}
 	parts := strings.Split(strings.TrimPrefix(s, driftPrefix), ":")
 	if len(parts) != 3 && len(parts) != 4 {
 		return driftID{}, fmt.Errorf("drift custom_id %q: want 3 or 4 parts", s)
+	}
+	if !isSnowflakeID(parts[0]) || parts[1] == "" || !plainToken(parts[1], "_") {
+		return driftID{}, fmt.Errorf("drift custom_id %q: bad guild or action", s)
+	}
+	if !digits(parts[2]) {
+		return driftID{}, fmt.Errorf("drift custom_id %q: bad page", s)
 	}
 	page, err := strconv.Atoi(parts[2])
 	if err != nil || page < 0 {
@@ -60,10 +71,11 @@ func parseDriftID(s string) (driftID, error) {
 	}
 	d := driftID{Guild: parts[0], Action: parts[1], Page: page}
 	if len(parts) == 4 {
-		if !isPlanHash(parts[3]) {
-			return driftID{}, fmt.Errorf("drift custom_id %q: bad hash", s)
+		h, ok := hashPart(parts[3])
+		if !ok || !isPlanHash(h) {
+			return driftID{}, fmt.Errorf("drift custom_id %q: unexpected part", s)
 		}
-		d.Hash = parts[3]
+		d.Hash = h
 	}
 	return d, nil
 }
@@ -113,13 +125,19 @@ func (b *Bot) driftComponent(_ context.Context, i *discordgo.Interaction, d disc
 		return say(msgWrongGuild)
 	}
 	user, _ := userOf(i)
+	if id.Action != "rbpick" && (len(d.Values) > 0 || d.ComponentType != discordgo.ButtonComponent) {
+		return say(msgNotOffered) // only the version select carries values
+	}
 	switch id.Action {
 	case "rb":
 		return b.rollbackStart(i)
 	case "rbpick":
-		return deferUpdate(func(ctx context.Context) view { return b.rollbackConfirm(ctx, id.Guild, d.Values) })
+		if d.ComponentType != discordgo.SelectMenuComponent || id.Hash != "" {
+			return say(msgNotOffered)
+		}
+		return deferUpdate(func(ctx context.Context) view { return b.rollbackConfirm(ctx, id.Guild, d.Values, user, "") })
 	case "rb_ok":
-		return deferUpdate(func(ctx context.Context) view { return b.rollbackRun(ctx, id.Guild, id.Page, user) })
+		return deferUpdate(func(ctx context.Context) view { return b.rollbackRun(ctx, id, user) })
 	}
 	return deferUpdate(func(ctx context.Context) view { return b.driftAction(ctx, id, user) })
 }

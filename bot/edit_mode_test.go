@@ -92,7 +92,9 @@ func TestEditModeNewTierNeverReusesADeployedTierID(t *testing.T) {
 	}
 	e.mustState(wizard.StateEligibilityRules)
 	e.Click("sel:tier", strconv.Itoa(len(m.Tiers)-1))
-	e.Click("rm_tier")
+	r := e.Click("rm_tier")
+	mustContain(t, "removal asks first", r.Text(), "Remove tier", "deployed role stops being managed")
+	e.Click("rm_tier_ok")
 	if s := e.Session(); s.Data.Tiers[len(s.Data.Tiers)-1].ID == last {
 		t.Fatalf("tier %s was not removed", last)
 	}

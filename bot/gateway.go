@@ -13,10 +13,29 @@ import (
 
 // AttachGateway registers the interaction handler on a discordgo session. ctx bounds the
 // work started by events (cancelled at shutdown).
+// Answers go through a sibling session (CallbackSession), so they never wait on a rate
+// limit another request of the process met.
 func (b *Bot) AttachGateway(ctx context.Context, s *discordgo.Session) func() {
-	return s.AddHandler(func(s *discordgo.Session, ev *discordgo.InteractionCreate) {
-		b.onGatewayInteraction(ctx, s, ev.Interaction)
+	callbacks := CallbackSession(s)
+	return s.AddHandler(func(_ *discordgo.Session, ev *discordgo.InteractionCreate) {
+		b.onGatewayInteraction(ctx, callbacks, ev.Interaction)
 	})
+}
+
+// CallbackSession is a session for interaction callbacks and their edits: the same token and
+// HTTP client as s, but a rate limiter of its own and no retry on 429. Discord exempts
+// interaction endpoints from the global rate limit, while discordgo's limiter makes every
+// request of a session sleep (without bound, ignoring the context) once one of them met a
+// global 429: sharing s's limiter would hold an interaction's answer past its 3 seconds.
+func CallbackSession(s *discordgo.Session) *discordgo.Session {
+	cs, err := discordgo.New(s.Token)
+	if err != nil { // discordgo.New fails on nothing for a bot token; keep s rather than panic
+		return s
+	}
+	cs.Client, cs.UserAgent = s.Client, s.UserAgent
+	cs.ShouldRetryOnRateLimit = false
+	cs.MaxRestRetries = 0
+	return cs
 }
 
 func (b *Bot) onGatewayInteraction(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
@@ -27,7 +46,7 @@ func (b *Bot) onGatewayInteraction(ctx context.Context, s *discordgo.Session, i 
 	if !first || reply.Response == nil {
 		return
 	}
-	if err := s.InteractionRespond(i, reply.Response, discordgo.WithContext(ctx)); err != nil {
+	if err := s.InteractionRespond(i, reply.Response, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0)); err != nil {
 		b.d.Log.Warn("interaction response", append(interactionFields(i), tokenFreeError(err, i))...)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
@@ -98,13 +99,54 @@ func (b *Bot) submitModal(ctx context.Context, c *click, m modalDef) Reply {
 	clearFix(c.s)
 	if len(ps) > 0 {
 		b.countProblems(ps)
-		setUI(c.s, uiFix, m.name)
-		setUI(c.s, uiFixMsg, problemList(ps))
-		for id, v := range in {
-			setUI(c.s, uiFixValue+id, v)
+		keepTyped(c.s, m.name, problemList(ps), in)
+	}
+	markStepEntry(c.s)
+	s, err := b.d.Sessions.Update(ctx, c.s)
+	if err == nil {
+		return b.show(ctx, s, "", updateMessage)
+	}
+	return b.typedNotSaved(ctx, c, m, in, err)
+}
+
+// keepTyped records refused or unsaved input for the Fix button.
+func keepTyped(s *wizard.Session, modal, msg string, in map[string]string) {
+	setUI(s, uiFix, modal)
+	setUI(s, uiFixMsg, msg)
+	for id, v := range in {
+		setUI(s, uiFixValue+id, v)
+	}
+}
+
+const msgTypedKept = "Your form was not saved because the wizard changed meanwhile (another click was first)."
+
+// typedNotSaved keeps what was typed when its save failed: on a lost race it is written
+// into the session as it now is, for the Fix button; when the store cannot be written at
+// all, the answer repeats it so that nothing typed is lost.
+func (b *Bot) typedNotSaved(ctx context.Context, c *click, m modalDef, in map[string]string, err error) Reply {
+	if store.IsCode(err, store.CodeConflict) {
+		user, _ := userOf(c.i)
+		if cur, gerr := b.d.Sessions.Validate(ctx, c.s.ID, c.i.GuildID, user, ""); gerr == nil && cur.State == m.state {
+			clearFix(cur)
+			keepTyped(cur, m.name, msgTypedKept, in)
+			if saved, uerr := b.d.Sessions.Update(ctx, cur); uerr == nil {
+				return b.show(ctx, saved, "", updateMessage)
+			}
 		}
 	}
-	return b.save(ctx, c, "")
+	r := b.storeFailed(ctx, c, err)
+	if r.Response != nil && r.Response.Type == discordgo.InteractionResponseChannelMessageWithSource && r.Response.Data != nil {
+		var typed []string
+		for _, d := range m.inputs(c.s) {
+			if v := in[d.ID]; v != "" {
+				typed = append(typed, d.Label+": "+v)
+			}
+		}
+		if len(typed) > 0 {
+			r.Response.Data.Content = clip(r.Response.Data.Content+"\nWhat you typed, to enter again:\n"+strings.Join(typed, "\n"), maxContent)
+		}
+	}
+	return r
 }
 
 func clearFix(s *wizard.Session) {

@@ -46,6 +46,8 @@ func otherAdminTakesOver(t *testing.T, e *E2E) {
 		t.Fatalf("ownership notice lacks Take over / Cancel: %v", e.customIDs())
 	}
 	r = e.Click("takeover")
+	mustContain(t, "take-over confirmation", r.Message.Content, "Take over <@"+e.Owner.ID+">'s setup?", "community **Honey Jar**", "stops working")
+	r = e.Click("takeover_ok")
 	eq(t, "after take over", r.Title(), "Step 1 of 8 — Community name")
 	mustContain(t, "after take over", r.Text(), "Community: Honey Jar", "You took over")
 	s := e.mustState(wizard.StateInit)
@@ -57,7 +59,8 @@ func otherAdminTakesOver(t *testing.T, e *E2E) {
 	e.mustState(wizard.StateInit)
 }
 
-// Cancel from the ownership notice ends the other admin's session.
+// Cancel from the ownership notice ends the other admin's session, after a confirmation
+// that names them and says their answers are lost.
 func TestOtherAdminCancels(t *testing.T) {
 	e := newE2E(t, newHTTPTransport)
 	e.Command("setup")
@@ -65,6 +68,11 @@ func TestOtherAdminCancels(t *testing.T) {
 	e.FD.AddMember(e.Seed.ID, e.As.ID, e.As.Name, e.Seed.AdminRoleID)
 	e.Command("setup")
 	r := e.Click("cancel")
+	mustContain(t, "cancel confirmation", r.Message.Content, "Cancel <@"+e.Owner.ID+">'s setup?", "deleted")
+	if e.Session() == nil {
+		t.Fatalf("the session ended before the confirmation")
+	}
+	r = e.Click("cancel_ok")
 	mustContain(t, "cancel", r.Message.Content, "cancelled")
 	if s := e.Session(); s != nil {
 		t.Fatalf("session still there after cancel: %+v", s)

@@ -2,12 +2,16 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/wizard"
 )
 
 // Rollback from /setup: a guild in edit mode can deploy an earlier deployed version again
@@ -31,12 +35,26 @@ func (b *Bot) rollbackStart(i *discordgo.Interaction) Reply {
 
 // rollbackChoices lists the deployed versions other than the one in place.
 func (b *Bot) rollbackChoices(ctx context.Context, guildID string) view {
+	opts, fail := b.rollbackOptions(ctx, guildID)
+	if fail != "" {
+		return view{Content: fail}
+	}
+	one := 1
+	menu := discordgo.SelectMenu{MenuType: discordgo.StringSelectMenu, Placeholder: "Version to deploy again",
+		CustomID: driftID{Guild: guildID, Action: "rbpick"}.String(), MinValues: &one, MaxValues: 1, Options: opts}
+	return view{Content: "Choose an earlier version to deploy again. You will see what it changes before anything happens.",
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{menu}}}}
+}
+
+// rollbackOptions are the versions the select offers: one source for drawing the select
+// and for checking what a click picked.
+func (b *Bot) rollbackOptions(ctx context.Context, guildID string) ([]discordgo.SelectMenuOption, string) {
 	if b.d.Deploy == nil {
-		return view{Content: "Rollback is unavailable: this Arrakis has no deploy service configured."}
+		return nil, "Rollback is unavailable: this Arrakis has no deploy service configured."
 	}
 	hist, err := b.d.Deploy.History(ctx, guildID)
 	if err != nil {
-		return view{Content: b.deploySentence(err, guildID)}
+		return nil, b.deploySentence(err, guildID)
 	}
 	var opts []discordgo.SelectMenuOption
 	current := true
@@ -57,51 +75,84 @@ func (b *Bot) rollbackChoices(ctx context.Context, guildID string) view {
 		})
 	}
 	if len(opts) == 0 {
-		return view{Content: "There is no earlier deployed version to roll back to."}
+		return nil, "There is no earlier deployed version to roll back to."
 	}
-	one := 1
-	menu := discordgo.SelectMenu{MenuType: discordgo.StringSelectMenu, Placeholder: "Version to deploy again",
-		CustomID: driftID{Guild: guildID, Action: "rbpick"}.String(), MinValues: &one, MaxValues: 1, Options: opts}
-	return view{Content: "Choose an earlier version to deploy again. You will see what it changes before anything happens.",
-		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{menu}}}}
+	return opts, ""
 }
 
-// rollbackConfirm shows the picked version's plan and asks to confirm.
-func (b *Bot) rollbackConfirm(ctx context.Context, guildID string, values []string) view {
-	version, err := strconv.Atoi(firstOf(values))
-	if err != nil || version < 1 {
-		return view{Content: msgUnknown}
+// rollbackConfirm shows the picked version's plan and what happens to the open /setup
+// session (naming its owner when that is another admin), and asks to confirm. The confirm
+// button carries a hash of exactly that text.
+func (b *Bot) rollbackConfirm(ctx context.Context, guildID string, values []string, user, notice string) view {
+	opts, fail := b.rollbackOptions(ctx, guildID)
+	if fail != "" {
+		return view{Content: fail}
 	}
-	text := fmt.Sprintf("**Roll back to %s?** Arrakis deploys that version again as a new version; "+
-		"your open /setup session ends.", store.SnapshotID(version))
+	if len(values) != 1 || !slices.ContainsFunc(opts, func(o discordgo.SelectMenuOption) bool { return o.Value == values[0] }) {
+		return view{Content: msgBadValues}
+	}
+	version, _ := strconv.Atoi(values[0])
+	text := fmt.Sprintf("**Roll back to %s?** Arrakis deploys that version again as a new version.", store.SnapshotID(version))
+	if s, err := b.d.Sessions.GetByGuild(ctx, guildID); err == nil {
+		if s.OwnerID == user {
+			text += "\nYour open /setup session ends; its answers are not kept."
+		} else {
+			text += fmt.Sprintf("\n<@%s>'s open /setup session ends and their answers are lost: %s (step %d of %d — %s).",
+				s.OwnerID, answersText(s), s.State.Step(), len(wizard.States), s.State.Title())
+		}
+	}
 	if snap, err := b.d.Deploy.Snapshot(ctx, guildID, version); err == nil {
 		if rv, err := b.d.Deploy.Review(ctx, guildID, snap.Manifest); err == nil {
 			text += "\n\n" + planText(rv)
 		}
 	}
+	hash := shortHash(text)
+	if notice != "" {
+		text = "⚠️ " + notice + "\n\n" + text
+	}
 	e := &discordgo.MessageEmbed{Title: "Confirm rollback", Description: clip(text, maxEmbedDesc), Color: colorProblem}
+	ok := driftID{Guild: guildID, Action: "rb_ok", Page: version, Hash: hash}
 	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: []discordgo.MessageComponent{buttonRow([]discordgo.Button{
-		driftButton(guildID, "Confirm rollback", "rb_ok", version, discordgo.DangerButton),
+		{Label: "Confirm rollback", Style: discordgo.DangerButton, CustomID: ok.String()},
 		driftButton(guildID, "Choose another", "rb", 0, discordgo.SecondaryButton),
 	})}}
 }
 
-// rollbackRun deploys the version again and ends the guild's open session.
-func (b *Bot) rollbackRun(ctx context.Context, guildID string, version int, user string) view {
-	res, err := b.d.Deploy.Rollback(ctx, guildID, version, user)
-	if err != nil {
-		return view{Content: "❌ " + b.deploySentence(err, guildID)}
+// rollbackRun deploys the version again and ends the guild's open session — only when the
+// confirmation the admin saw is still what a rollback would do; otherwise nothing runs and
+// the new confirmation is shown.
+func (b *Bot) rollbackRun(ctx context.Context, id driftID, user string) view {
+	values := []string{strconv.Itoa(id.Page)}
+	fresh := b.rollbackConfirm(ctx, id.Guild, values, user, "")
+	if len(fresh.Components) == 0 {
+		return fresh // the version is no longer offered, or the history cannot be read
 	}
-	if s, err := b.d.Sessions.GetByGuild(ctx, guildID); err == nil {
+	if _, ok := findComponent(fresh.Components, id.String()); !ok || id.Hash == "" {
+		return b.rollbackConfirm(ctx, id.Guild, values, user, "What a rollback would do changed since you looked, so nothing was done. Here it is again.")
+	}
+	shown := ""
+	if s, err := b.d.Sessions.GetByGuild(ctx, id.Guild); err == nil {
+		shown = sessionHash(s)
+	}
+	res, err := b.d.Deploy.Rollback(ctx, id.Guild, id.Page, user)
+	if err != nil {
+		return view{Content: "❌ " + b.deploySentence(err, id.Guild)}
+	}
+	done := fmt.Sprintf("✅ Rolled back: %s is deployed again as %s (%d writes).", store.SnapshotID(id.Page), res.SnapshotID, res.Writes)
+	if s, err := b.d.Sessions.GetByGuild(ctx, id.Guild); err == nil {
+		// End only the session the confirmation described; one that changed while the
+		// rollback ran holds answers nobody was told would be lost.
+		if sessionHash(s) != shown {
+			return view{Content: done + fmt.Sprintf(" <@%s>'s open /setup session changed meanwhile, so it was kept; "+
+				"it started before this rollback, so they should check it before deploying.", s.OwnerID)}
+		}
 		_ = b.d.Sessions.Delete(ctx, s.ID, store.EndCancelled)
 	}
-	return view{Content: fmt.Sprintf("✅ Rolled back: %s is deployed again as %s (%d writes). Run /setup to edit from it.",
-		store.SnapshotID(version), res.SnapshotID, res.Writes)}
+	return view{Content: done + " Run /setup to edit from it."}
 }
 
-func firstOf(vs []string) string {
-	if len(vs) == 0 {
-		return ""
-	}
-	return vs[0]
+// shortHash is the first 16 hex digits of the SHA-256 of what a confirmation displayed.
+func shortHash(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:8])
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"go.uber.org/zap"
 
+	"github.com/arrakis-bot/arrakis/bot/deploy"
 	"github.com/arrakis-bot/arrakis/bot/metrics"
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
@@ -113,7 +114,70 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, mark *onc
 	if s.State.Step() != id.Step || s.Version != id.Version {
 		return b.show(ctx, s, msgOutOfDate, updateMessage)
 	}
-	return b.act(ctx, &click{i: i, id: id, s: s, values: data.Values})
+	c := &click{i: i, id: id, s: s, values: data.Values}
+	if refusal := offeredRefusal(b.frame(ctx, s, "", nil).Components, data); refusal != "" {
+		if s.State == wizard.StateReview {
+			// Confirm is offered once Deploy… recorded the hash of the manifest it reviewed;
+			// the deploy's own preflight checks the live guild again before any write.
+			if id.Action == "confirm" && offeredRefusal(b.frame(ctx, s, "", reviewedOK).Components, data) == "" {
+				return b.act(ctx, c)
+			}
+			// Deploy… depends on the review of the live guild: check against it.
+			r := updateMessage(b.frame(ctx, s, "", nil))
+			r.Later = editLater(func(ctx context.Context) view { return b.reviewClick(ctx, c, data) })
+			return r
+		}
+		return say(refusal)
+	}
+	return b.act(ctx, c)
+}
+
+// reviewedOK stands for a review that allowed a deploy, to draw Confirm for checking.
+var reviewedOK = &reviewResult{Review: &deploy.Review{}}
+
+// reviewClick checks a REVIEW click against the step as drawn with the live review, then
+// runs it; a refusal is shown on the message above the unchanged step.
+func (b *Bot) reviewClick(ctx context.Context, c *click, data discordgo.MessageComponentInteractionData) view {
+	rv := b.review(ctx, c.s)
+	if refusal := offeredRefusal(b.frame(ctx, c.s, "", rv).Components, data); refusal != "" {
+		return b.frame(ctx, c.s, refusal, rv)
+	}
+	return b.viewOf(ctx, c.s, b.act(ctx, c))
+}
+
+// viewOf turns a reply into the view it ends with, for work that is already deferred: the
+// response's message, edited by its Later when it has one; a plain sentence becomes a
+// notice above the session's step.
+func (b *Bot) viewOf(ctx context.Context, s *wizard.Session, r Reply) view {
+	if r.Response == nil || r.Response.Data == nil {
+		return b.frame(ctx, s, "", nil)
+	}
+	d := r.Response.Data
+	if r.Response.Type == discordgo.InteractionResponseChannelMessageWithSource && len(d.Components) == 0 && len(d.Embeds) == 0 {
+		return b.frame(ctx, s, d.Content, nil)
+	}
+	v := view{Content: d.Content, Embeds: d.Embeds, Components: d.Components}
+	if r.Later != nil {
+		r.Later(ctx, func(_ context.Context, e *discordgo.WebhookEdit) error {
+			v = viewFromEdit(e)
+			return nil
+		})
+	}
+	return v
+}
+
+func viewFromEdit(e *discordgo.WebhookEdit) view {
+	var v view
+	if e.Content != nil {
+		v.Content = *e.Content
+	}
+	if e.Embeds != nil {
+		v.Embeds = *e.Embeds
+	}
+	if e.Components != nil {
+		v.Components = *e.Components
+	}
+	return v
 }
 
 // modalSubmit routes a modal's submit. A modal carries the version it was opened at, but
@@ -131,7 +195,21 @@ func (b *Bot) modalSubmit(ctx context.Context, i *discordgo.Interaction, mark *o
 	if s.State.Step() != id.Step {
 		return b.show(ctx, s, msgOutOfDate, updateMessage)
 	}
-	return b.act(ctx, &click{i: i, id: id, s: s, inputs: modalInputs(data)})
+	inputs, count := modalInputs(data)
+	m, ok := modals[id.Arg]
+	if id.Action != actModal || !ok || m.state != s.State || id.Hash != "" {
+		return say(msgBadModal)
+	}
+	// The form must be one the message offers now (its open or Fix button), with its inputs.
+	open := offeredRefusal(b.frame(ctx, s, "", nil).Components, discordgo.MessageComponentInteractionData{
+		CustomID: idFor(s, actOpen, m.name), ComponentType: discordgo.ButtonComponent})
+	if open != "" {
+		return say(msgBadModal)
+	}
+	if refusal := modalRefusal(m.inputs(s), inputs, count); refusal != "" {
+		return say(refusal)
+	}
+	return b.act(ctx, &click{i: i, id: id, s: s, inputs: inputs})
 }
 
 // act runs the click's action on the session's current step.
@@ -191,22 +269,29 @@ func (b *Bot) checkSession(ctx context.Context, i *discordgo.Interaction, id cus
 	return nil, &r
 }
 
-// modalInputs collects a modal submit's text inputs by custom_id.
-func modalInputs(d discordgo.ModalSubmitInteractionData) map[string]string {
+// modalInputs collects a modal submit's text inputs by custom_id, and counts them (a
+// repeated id shows as a count larger than the map).
+func modalInputs(d discordgo.ModalSubmitInteractionData) (map[string]string, int) {
 	out := map[string]string{}
+	n := 0
 	for _, c := range d.Components {
 		row, ok := asRow(c)
 		if !ok {
+			n++ // a top-level input outside a row is unexpected too
 			continue
 		}
 		for _, in := range row.Components {
 			switch t := in.(type) {
 			case *discordgo.TextInput:
 				out[t.CustomID] = t.Value
+				n++
 			case discordgo.TextInput:
 				out[t.CustomID] = t.Value
+				n++
+			default:
+				n++ // anything but a text input is unexpected in a wizard form
 			}
 		}
 	}
-	return out
+	return out, n
 }

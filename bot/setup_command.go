@@ -64,6 +64,9 @@ func (b *Bot) prefillFromShadow(ctx context.Context, s *wizard.Session) (*wizard
 	if snap.Deployment != nil {
 		s.Data.DeployedKeys = deployedKeys(snap.Deployment.Resources)
 	}
+	if err := b.retireHistoryIDs(ctx, s); err != nil {
+		return nil, err
+	}
 	return b.d.Sessions.Update(ctx, s)
 }
 
@@ -79,51 +82,6 @@ func (b *Bot) runningDeployNotice(ctx context.Context, guildID string, s *wizard
 	return fmt.Sprintf("A deploy started by <@%s> is running: %s.", p.StartedBy, progressText(p))
 }
 
-// ownershipView tells a second admin who owns the session and since when.
-func ownershipView(s *wizard.Session) view {
-	text := fmt.Sprintf("<@%s> is running /setup in this server (since <t:%d:R>, now at step %d of %d — %s).\n"+
-		"Take it over to continue where they are (their buttons stop working), or cancel it to start afresh.",
-		s.OwnerID, s.OwnerAt.Unix(), s.State.Step(), len(wizard.States), s.State.Title())
-	return view{Content: text, Components: []discordgo.MessageComponent{buttonRow([]discordgo.Button{
-		{Label: "Take over", Style: discordgo.PrimaryButton, CustomID: idOutsideStep(s, "takeover")},
-		{Label: "Cancel their session", Style: discordgo.DangerButton, CustomID: idOutsideStep(s, "cancel")},
-	})}}
-}
-
-// ownershipAction handles Take over and Cancel from the ownership notice. Any admin of
-// the guild may use them; the session version in the custom_id makes a stale notice
-// harmless.
-func (b *Bot) ownershipAction(ctx context.Context, i *discordgo.Interaction, id customID) Reply {
-	s, err := b.d.Sessions.Get(ctx, id.SessionID)
-	if err != nil {
-		return say(b.sentenceFor(err, "", zap.String("guild", i.GuildID)))
-	}
-	if s.GuildID != i.GuildID {
-		return say(msgWrongGuild)
-	}
-	if s.Version != id.Version {
-		return updateMessage(ownershipView(s))
-	}
-	user, name := userOf(i)
-	switch id.Action {
-	case "takeover":
-		prev := s.OwnerID
-		s, err = b.d.Sessions.TakeOver(ctx, s.ID, id.Version, user, name)
-		if err != nil {
-			return say(b.sentenceFor(err, prev))
-		}
-		b.sessionEvent(metrics.SessionTakenOver, i, s.ID)
-		return b.show(ctx, s, fmt.Sprintf("You took over this setup from <@%s>; their buttons no longer work.", prev), updateMessage)
-	case "cancel":
-		if err := b.d.Sessions.Delete(ctx, s.ID, store.EndCancelled); err != nil {
-			return say(b.sentenceFor(err, s.OwnerID))
-		}
-		b.sessionEvent(metrics.SessionCancelled, i, s.ID)
-		return updateMessage(view{Content: "That setup session is cancelled. Run /setup to start your own."})
-	}
-	return say(msgUnknown)
-}
-
 // deployedKeys lists the tier ids and channel keys a deployment recorded, sorted.
 func deployedKeys(r wizard.ResourceMap) []string {
 	keys := make([]string, 0, len(r.Roles)+len(r.Channels))
@@ -135,4 +93,35 @@ func deployedKeys(r wizard.ResourceMap) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// retireHistoryIDs retires every asset, tier and channel id an earlier snapshot of the
+// community used that the session does not hold now, so edit mode never hands one out again.
+func (b *Bot) retireHistoryIDs(ctx context.Context, s *wizard.Session) error {
+	metas, err := b.d.Shadow.List(ctx, s.GuildID)
+	if err != nil {
+		return fmt.Errorf("list the snapshots of guild %s: %w", s.GuildID, err)
+	}
+	inUse := map[string]bool{}
+	for _, a := range s.Data.Assets {
+		inUse[a.ID] = true
+	}
+	for _, t := range s.Data.Tiers {
+		inUse[t.ID] = true
+	}
+	for _, c := range s.Data.CustomChannels {
+		inUse[c.Key] = true
+	}
+	for _, meta := range metas {
+		snap, err := b.d.Shadow.Get(ctx, s.GuildID, meta.ID)
+		if err != nil {
+			return fmt.Errorf("read snapshot %s of guild %s: %w", meta.ID, s.GuildID, err)
+		}
+		for _, id := range wizard.ManifestIDs(snap.Manifest) {
+			if !inUse[id] {
+				s.Data.Retire(id)
+			}
+		}
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 const (
 	uiAssetType  = "asset.type"
 	uiAssetChain = "asset.chain"
+	uiRmAsset    = "asset.rm" // id of the asset whose removal awaits confirmation
 )
 
 func assetsStep() stepDef {
@@ -24,6 +25,8 @@ func assetsStep() stepDef {
 		actSelect + ":atype":  (*Bot).selectAssetType,
 		actSelect + ":achain": (*Bot).selectAssetChain,
 		"rm_asset":            (*Bot).removeLastAsset,
+		"rm_asset_ok":         (*Bot).removeAssetConfirmed,
+		"rm_asset_keep":       (*Bot).keepAsset,
 	}}
 }
 
@@ -70,6 +73,17 @@ func assetsUI(sc *stepCtx) stepUI {
 	add := button(s, "Add asset…", discordgo.SuccessButton, actOpen, "asset")
 	add.Disabled = len(s.Data.Assets) >= wizard.MaxAssets || len(chainOpts) == 0
 	ui.Buttons = []discordgo.Button{add}
+	if _, ok := wizard.AssetByID(s.Data.Assets, s.UI[uiRmAsset]); ok {
+		id := s.UI[uiRmAsset]
+		ui.Body += "\n\n**Remove this asset?** These rules check it and will be removed with it " +
+			"(a tier left without rules needs a new one before deploying):\n" + assetDependents(s, id)
+		ui.Buttons = []discordgo.Button{
+			button(s, "Remove asset and its rules", discordgo.DangerButton, "rm_asset_ok", id),
+			button(s, "Keep it", discordgo.SecondaryButton, "rm_asset_keep"),
+		}
+		ui.NoNext = true
+		return ui
+	}
 	if len(s.Data.Assets) > 0 {
 		ui.Buttons = append(ui.Buttons, button(s, "Remove last asset", discordgo.SecondaryButton, "rm_asset"))
 	}
@@ -89,11 +103,48 @@ func (b *Bot) selectAssetChain(ctx context.Context, c *click) Reply {
 	return b.save(ctx, c, "")
 }
 
+// removeLastAsset removes the last asset. When rules check it, it first says which and
+// that they go with it; the confirm button names the asset, so it removes only that one.
 func (b *Bot) removeLastAsset(ctx context.Context, c *click) Reply {
-	if n := len(c.s.Data.Assets); n > 0 {
-		c.s.Data.Assets = c.s.Data.Assets[:n-1]
+	n := len(c.s.Data.Assets)
+	if n == 0 {
+		return b.show(ctx, c.s, "", updateMessage)
 	}
+	a := c.s.Data.Assets[n-1]
+	if len(wizard.RulesUsingAsset(c.s.Data.Tiers, a.ID)) > 0 {
+		setUI(c.s, uiRmAsset, a.ID)
+		return b.save(ctx, c, "")
+	}
+	c.s.Data.RemoveAsset(a.ID)
 	return b.save(ctx, c, "")
+}
+
+// removeAssetConfirmed removes the asset the confirmation named, with the rules that check it.
+func (b *Bot) removeAssetConfirmed(ctx context.Context, c *click) Reply {
+	if c.s.UI[uiRmAsset] != c.id.Arg {
+		return say(msgNotOffered)
+	}
+	delete(c.s.UI, uiRmAsset)
+	c.s.Data.RemoveAsset(c.id.Arg)
+	return b.save(ctx, c, "The asset and the rules that checked it are removed.")
+}
+
+func (b *Bot) keepAsset(ctx context.Context, c *click) Reply {
+	delete(c.s.UI, uiRmAsset)
+	return b.save(ctx, c, "")
+}
+
+// assetDependents words the rules that check asset id: "Tier 1 Bronze: hold ≥ 100 USDC".
+func assetDependents(s *wizard.Session, id string) string {
+	var lines []string
+	for i, t := range s.Data.Tiers {
+		for _, r := range t.Rules {
+			if r.Asset == id {
+				lines = append(lines, fmt.Sprintf("• Tier %d **%s**: %s", i+1, esc(t.Name), ruleText(r, s.Data.Assets)))
+			}
+		}
+	}
+	return clip(strings.Join(lines, "\n"), 1200)
 }
 
 func assetModal() modalDef {
@@ -137,7 +188,7 @@ func assetPrefill(t wizard.AssetType) map[string]string {
 // applyAsset builds an asset from the modal and the picks, and adds it when it is valid.
 func applyAsset(s *wizard.Session, in map[string]string) wizard.Problems {
 	a := wizard.Asset{
-		ID: wizard.NewAssetID(s.Data.Assets), Type: pickedAssetType(s), Chain: pickedAssetChain(s),
+		ID: wizard.NewAssetID(s.Data.Assets, s.Data.ReservedIDs()...), Type: pickedAssetType(s), Chain: pickedAssetChain(s),
 		Contract: strings.TrimSpace(in["contract"]), Name: strings.TrimSpace(in["name"]), Symbol: strings.TrimSpace(in["symbol"]),
 	}
 	var ps wizard.Problems

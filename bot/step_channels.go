@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -17,12 +18,18 @@ import (
 // (the layout select's last option).
 
 const (
-	uiChanType   = "ch.type"
-	uiChanParent = "ch.parent" // a category key, or "" for none
-	uiChanTier   = "ch.tier"   // a tier id, or "" for everyone
-	noneValue    = "-"         // select value for "no category" / "everyone"
-	uiChanView   = "ch.view"   // "alerts": custom mode shows the alert channel picker
-	alertsValue  = "@alerts"   // layout select option that opens the alert channel view
+	uiChanType     = "ch.type"
+	uiChanParent   = "ch.parent"      // a category key, or "" for none
+	uiChanTier     = "ch.tier"        // a tier id, or "" for everyone
+	uiChanEdit     = "ch.edit"        // key of the channel being edited; editAny: edit mode, none picked
+	uiParentPage   = "ch.page.parent" // page of the category select
+	uiPickPage     = "ch.page.pick"   // page of the channel-to-edit select
+	noneValue      = "-"              // select value for "no category" / "everyone"
+	pageValuePref  = "~p"             // select value prefix of "more…" / "previous…" options
+	editAny        = "*"
+	uiChanView     = "ch.view"            // "alerts": custom mode shows the alert channel picker
+	alertsValue    = "@alerts"            // layout select option that opens the alert channel view
+	pagedSelectCap = maxSelectOptions - 3 // room for one fixed option and the two page options
 )
 
 func channelsStep() stepDef {
@@ -31,7 +38,10 @@ func channelsStep() stepDef {
 		actSelect + ":ctype":  selectChannelPick(uiChanType),
 		actSelect + ":parent": selectChannelPick(uiChanParent),
 		actSelect + ":ctier":  selectChannelPick(uiChanTier),
-		"rm_chan":             (*Bot).removeLastChannel,
+		actSelect + ":chpick": (*Bot).selectChannelToEdit,
+		"ch_edit":             (*Bot).startChannelEdit,
+		"ch_done":             (*Bot).endChannelEdit,
+		"rm_chan":             (*Bot).removeChannel,
 		actSelect + ":alerts": (*Bot).pickAlertChannel,
 		"no_alerts":           (*Bot).clearAlertChannel,
 		"alerts_done":         (*Bot).closeAlertView,
@@ -39,10 +49,24 @@ func channelsStep() stepDef {
 }
 
 func pickedChannelType(s *wizard.Session) wizard.ChannelType {
+	if ch := editedChannel(s); ch != nil {
+		return ch.Type
+	}
 	if t := wizard.ChannelType(s.UI[uiChanType]); t.Valid() {
 		return t
 	}
 	return wizard.ChannelText
+}
+
+// editedChannel is the custom channel picked for editing, or nil.
+func editedChannel(s *wizard.Session) *wizard.Channel {
+	k := s.UI[uiChanEdit]
+	for i := range s.Data.CustomChannels {
+		if s.Data.CustomChannels[i].Key == k {
+			return &s.Data.CustomChannels[i]
+		}
+	}
+	return nil
 }
 
 func channelsUI(sc *stepCtx) stepUI {
@@ -66,13 +90,54 @@ func channelsUI(sc *stepCtx) stepUI {
 		}
 		return ui
 	}
+	if s.UI[uiChanEdit] != "" && len(s.Data.CustomChannels) > 0 {
+		return channelEditUI(s, ui)
+	}
 	ui.Body += "\n\nPick the type, category and minimum tier of the next channel, then **Add channel…**."
-	ui.Selects = append(ui.Selects, channelTypeSelect(s), parentSelect(s), minTierSelect(s))
+	ui.Selects = append(ui.Selects, channelTypeSelect(s))
+	if pickedChannelType(s) != wizard.ChannelCategory {
+		ui.Selects = append(ui.Selects, parentSelect(s, s.UI[uiChanParent]))
+	}
+	ui.Selects = append(ui.Selects, minTierSelect(s, s.UI[uiChanTier]))
 	ui.Buttons = []discordgo.Button{button(s, "Add channel…", discordgo.SuccessButton, actOpen, "channel")}
 	if len(s.Data.CustomChannels) > 0 {
-		ui.Buttons = append(ui.Buttons, button(s, "Remove last", discordgo.SecondaryButton, "rm_chan"))
+		ui.Buttons = append(ui.Buttons, button(s, "Edit or remove…", discordgo.SecondaryButton, "ch_edit"))
 	}
 	return ui
+}
+
+// channelEditUI is the edit mode: pick any custom channel, then change its category or
+// minimum tier with the selects, rename it, or remove it.
+func channelEditUI(s *wizard.Session, ui stepUI) stepUI {
+	ui.Selects = append(ui.Selects, channelPickSelect(s))
+	ui.Buttons = []discordgo.Button{button(s, "Done editing", discordgo.SecondaryButton, "ch_done")}
+	ch := editedChannel(s)
+	if ch == nil {
+		ui.Body += "\n\nPick the channel to edit or remove."
+		return ui
+	}
+	ui.Body += "\n\nEditing " + channelText(*ch, s.Data.CustomChannels, s.Data.Tiers) + "."
+	if ch.Type != wizard.ChannelCategory {
+		ui.Selects = append(ui.Selects, parentSelect(s, ch.Parent))
+	} else if n := childCount(s.Data.CustomChannels, ch.Key); n > 0 {
+		ui.Body += fmt.Sprintf(" Removing it moves its %d channels out of any category.", n)
+	}
+	ui.Selects = append(ui.Selects, minTierSelect(s, ch.MinTier))
+	ui.Buttons = append([]discordgo.Button{
+		button(s, "Rename…", discordgo.PrimaryButton, actOpen, "channel"),
+		button(s, "Remove channel", discordgo.DangerButton, "rm_chan", ch.Key),
+	}, ui.Buttons...)
+	return ui
+}
+
+func childCount(chs []wizard.Channel, category string) int {
+	n := 0
+	for _, c := range chs {
+		if c.Parent == category {
+			n++
+		}
+	}
+	return n
 }
 
 func templateSelect(s *wizard.Session) discordgo.SelectMenu {
@@ -98,20 +163,57 @@ func channelTypeSelect(s *wizard.Session) discordgo.SelectMenu {
 	return selectMenu(s, "ctype", "Channel type", opts)
 }
 
-// parentSelect offers the custom categories made so far (at most 24 fit with "none").
-func parentSelect(s *wizard.Session) discordgo.SelectMenu {
-	cur := s.UI[uiChanParent]
-	opts := []discordgo.SelectMenuOption{{Label: "No category", Value: noneValue, Default: cur == ""}}
-	for _, c := range s.Data.CustomChannels {
-		if c.Type == wizard.ChannelCategory && len(opts) < maxSelectOptions {
-			opts = append(opts, discordgo.SelectMenuOption{Label: clip("In "+c.Name, maxOptionText), Value: c.Key, Default: cur == c.Key})
-		}
+// pageOf reads a page number kept in Session.UI.
+func pageOf(s *wizard.Session, key string) int {
+	n, err := strconv.Atoi(s.UI[key])
+	if err != nil || n < 0 {
+		return 0
 	}
-	return selectMenu(s, "parent", "Category", opts)
+	return n
 }
 
-func minTierSelect(s *wizard.Session) discordgo.SelectMenu {
-	cur := s.UI[uiChanTier]
+// paged fits items into one select: fixed first, then one page of items, with "previous"
+// and "more" options that turn the page, so every item is reachable however many there
+// are and none is dropped silently.
+func paged(fixed, items []discordgo.SelectMenuOption, page int, noun string) []discordgo.SelectMenuOption {
+	pages := max(1, (len(items)+pagedSelectCap-1)/pagedSelectCap)
+	page = min(page, pages-1)
+	out := append([]discordgo.SelectMenuOption(nil), fixed...)
+	if page > 0 {
+		out = append(out, discordgo.SelectMenuOption{Label: fmt.Sprintf("◀ Previous %s (page %d of %d)", noun, page, pages),
+			Value: pageValuePref + strconv.Itoa(page-1)})
+	}
+	out = append(out, items[min(len(items), page*pagedSelectCap):min(len(items), (page+1)*pagedSelectCap)]...)
+	if page < pages-1 {
+		out = append(out, discordgo.SelectMenuOption{Label: fmt.Sprintf("More %s ▶ (page %d of %d)", noun, page+2, pages),
+			Value: pageValuePref + strconv.Itoa(page+1)})
+	}
+	return out
+}
+
+// parentSelect offers every category of the custom layout, paged past one select's 25.
+func parentSelect(s *wizard.Session, cur string) discordgo.SelectMenu {
+	fixed := []discordgo.SelectMenuOption{{Label: "No category", Value: noneValue, Default: cur == ""}}
+	var items []discordgo.SelectMenuOption
+	for _, c := range s.Data.CustomChannels {
+		if c.Type == wizard.ChannelCategory {
+			items = append(items, discordgo.SelectMenuOption{Label: clip("In "+c.Name, maxOptionText), Value: c.Key, Default: cur == c.Key})
+		}
+	}
+	return selectMenu(s, "parent", "Category", paged(fixed, items, pageOf(s, uiParentPage), "categories"))
+}
+
+// channelPickSelect lists every custom channel, paged.
+func channelPickSelect(s *wizard.Session) discordgo.SelectMenu {
+	var items []discordgo.SelectMenuOption
+	for _, c := range s.Data.CustomChannels {
+		items = append(items, discordgo.SelectMenuOption{Label: clip(channelTypeNames[c.Type]+": "+c.Name, maxOptionText),
+			Value: c.Key, Default: s.UI[uiChanEdit] == c.Key})
+	}
+	return selectMenu(s, "chpick", "Channel to edit or remove", paged(nil, items, pageOf(s, uiPickPage), "channels"))
+}
+
+func minTierSelect(s *wizard.Session, cur string) discordgo.SelectMenu {
 	opts := []discordgo.SelectMenuOption{{Label: "Everyone (not gated)", Value: noneValue, Default: cur == ""}}
 	for i, t := range s.Data.Tiers {
 		opts = append(opts, discordgo.SelectMenuOption{
@@ -134,34 +236,121 @@ func (b *Bot) selectTemplate(ctx context.Context, c *click) Reply {
 	return b.save(ctx, c, "")
 }
 
-// selectChannelPick stores one of the custom-channel picks in Session.UI.
+// selectChannelPick stores one of the custom-channel picks in Session.UI, or, in edit
+// mode, applies the category or minimum tier to the channel being edited.
 func selectChannelPick(key string) actionFunc {
 	return func(b *Bot, ctx context.Context, c *click) Reply {
 		v := c.firstValue()
+		if p, ok := strings.CutPrefix(v, pageValuePref); ok {
+			setUI(c.s, uiParentPage, p)
+			return b.save(ctx, c, "")
+		}
 		if v == noneValue {
 			v = ""
+		}
+		if ch := editedChannel(c.s); ch != nil && key != uiChanType {
+			return b.editChannelField(ctx, c, key, v)
 		}
 		setUI(c.s, key, v)
 		return b.save(ctx, c, "")
 	}
 }
 
-func (b *Bot) removeLastChannel(ctx context.Context, c *click) Reply {
-	chs := c.s.Data.CustomChannels
-	if n := len(chs); n > 0 {
-		gone := chs[n-1].Key
-		c.s.Data.CustomChannels = chs[:n-1]
-		if c.s.UI[uiChanParent] == gone {
-			delete(c.s.UI, uiChanParent)
+// editChannelField sets the edited channel's parent or minimum tier, when the list stays valid.
+func (b *Bot) editChannelField(ctx context.Context, c *click, key, v string) Reply {
+	chs := append([]wizard.Channel(nil), c.s.Data.CustomChannels...)
+	for i := range chs {
+		if chs[i].Key != c.s.UI[uiChanEdit] {
+			continue
+		}
+		if key == uiChanParent {
+			chs[i].Parent = v
+		} else {
+			chs[i].MinTier = v
+		}
+		if ps := wizard.ValidateChannels(chs, c.s.Data.Tiers, 0); len(ps) > 0 {
+			return b.show(ctx, c.s, problemList(ps), updateMessage)
 		}
 	}
+	c.s.Data.CustomChannels = chs
 	return b.save(ctx, c, "")
+}
+
+func (b *Bot) selectChannelToEdit(ctx context.Context, c *click) Reply {
+	v := c.firstValue()
+	if p, ok := strings.CutPrefix(v, pageValuePref); ok {
+		setUI(c.s, uiPickPage, p)
+		return b.save(ctx, c, "")
+	}
+	setUI(c.s, uiChanEdit, v)
+	delete(c.s.UI, uiParentPage)
+	return b.save(ctx, c, "")
+}
+
+func (b *Bot) startChannelEdit(ctx context.Context, c *click) Reply {
+	setUI(c.s, uiChanEdit, editAny)
+	return b.save(ctx, c, "")
+}
+
+func (b *Bot) endChannelEdit(ctx context.Context, c *click) Reply {
+	delete(c.s.UI, uiChanEdit)
+	delete(c.s.UI, uiPickPage)
+	delete(c.s.UI, uiParentPage)
+	return b.save(ctx, c, "")
+}
+
+// removeChannel removes the custom channel named by the button; a removed category's
+// channels move out of any category, and the notice says so.
+func (b *Bot) removeChannel(ctx context.Context, c *click) Reply {
+	d := &c.s.Data
+	var kept []wizard.Channel
+	for _, ch := range d.CustomChannels {
+		if ch.Key != c.id.Arg {
+			kept = append(kept, ch)
+		}
+	}
+	moved := childCount(d.CustomChannels, c.id.Arg)
+	d.CustomChannels = dropOrphans(d, kept)
+	d.Retire(c.id.Arg)
+	for _, k := range []string{uiChanParent, uiChanEdit} {
+		if c.s.UI[k] == c.id.Arg {
+			delete(c.s.UI, k)
+		}
+	}
+	setUI(c.s, uiChanEdit, editAny)
+	if len(d.CustomChannels) == 0 {
+		delete(c.s.UI, uiChanEdit)
+	}
+	notice := "The channel is removed."
+	if moved > 0 {
+		notice = fmt.Sprintf("The category is removed; its %d channels are now outside any category.", moved)
+	}
+	return b.save(ctx, c, notice)
+}
+
+// dropOrphans moves channels whose category is no longer in chs out of any category.
+func dropOrphans(d *wizard.SessionData, chs []wizard.Channel) []wizard.Channel {
+	cats := map[string]bool{}
+	for _, ch := range chs {
+		if ch.Type == wizard.ChannelCategory {
+			cats[ch.Key] = true
+		}
+	}
+	for i := range chs {
+		if chs[i].Parent != "" && !cats[chs[i].Parent] {
+			chs[i].Parent = ""
+		}
+	}
+	return chs
 }
 
 func channelModal() modalDef {
 	return modalDef{
 		name: "channel", state: wizard.StateChannelStructure,
 		title: func(s *wizard.Session) string {
+			if editedChannel(s) != nil {
+				return "Rename " + strings.ToLower(channelTypeNames[pickedChannelType(s)]) + " channel"
+			}
 			return "New " + strings.ToLower(channelTypeNames[pickedChannelType(s)]) + " channel"
 		},
 		inputs: func(s *wizard.Session) []inputDef {
@@ -171,21 +360,42 @@ func channelModal() modalDef {
 			}
 			return ins
 		},
+		prefill: func(s *wizard.Session) map[string]string {
+			if ch := editedChannel(s); ch != nil {
+				return map[string]string{"name": ch.Name, "topic": ch.Topic}
+			}
+			return nil
+		},
 		apply: applyChannel,
 	}
 }
 
-// applyChannel adds a custom channel when it and the list it joins are valid.
+// applyChannel adds a custom channel, or renames the one being edited, when it and the
+// list it is in are valid.
 func applyChannel(s *wizard.Session, in map[string]string) wizard.Problems {
-	ch := wizard.Channel{
-		Key: wizard.NewChannelKey(s.Data.CustomChannels, s.Data.DeployedKeys...), Name: strings.TrimSpace(in["name"]), Type: pickedChannelType(s),
-		Topic: strings.TrimSpace(in["topic"]), MinTier: s.UI[uiChanTier],
+	chs := append([]wizard.Channel(nil), s.Data.CustomChannels...)
+	at := len(chs)
+	var ch wizard.Channel
+	if ed := editedChannel(s); ed != nil {
+		for i := range chs {
+			if chs[i].Key == ed.Key {
+				at = i
+			}
+		}
+		ch = *ed
+		ch.Name, ch.Topic = strings.TrimSpace(in["name"]), strings.TrimSpace(in["topic"])
+		chs[at] = ch
+	} else {
+		ch = wizard.Channel{
+			Key: wizard.NewChannelKey(s.Data.CustomChannels, s.Data.ReservedIDs()...), Name: strings.TrimSpace(in["name"]), Type: pickedChannelType(s),
+			Topic: strings.TrimSpace(in["topic"]), MinTier: s.UI[uiChanTier],
+		}
+		if ch.Type != wizard.ChannelCategory {
+			ch.Parent = s.UI[uiChanParent]
+		}
+		chs = append(chs, ch)
 	}
-	if ch.Type != wizard.ChannelCategory {
-		ch.Parent = s.UI[uiChanParent]
-	}
-	chs := append(append([]wizard.Channel(nil), s.Data.CustomChannels...), ch)
-	ps := wizard.ValidateChannels(chs, s.Data.Tiers, 0).ForPath(fmt.Sprintf("channels[%d]", len(chs)-1))
+	ps := wizard.ValidateChannels(chs, s.Data.Tiers, 0).ForPath(fmt.Sprintf("channels[%d]", at))
 	if len(ps) == 0 {
 		ps = wizard.ValidateChannel(ch)
 	}

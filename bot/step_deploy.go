@@ -18,6 +18,27 @@ import (
 // not in the session: the wizard message shows it while the token lives, and /setup shows
 // it later.
 
+// uiCancelAsk marks a Cancel after a part-way deploy that awaits its confirmation.
+const uiCancelAsk = "cancel.ask"
+
+// deployProgress is the guild's deploy progress record when it is about this session's
+// deploy, or nil.
+func (b *Bot) deployProgress(ctx context.Context, s *wizard.Session) *store.DeployProgress {
+	if b.d.Coordination == nil {
+		return nil
+	}
+	p, err := b.d.Coordination.Progress(ctx, s.GuildID)
+	if err != nil || (s.Data.Deploy != nil && s.Data.Deploy.SnapshotID != "" && s.Data.Deploy.SnapshotID != p.SnapshotID) {
+		return nil
+	}
+	return p
+}
+
+// madeSomething reports whether a deploy wrote anything to the server.
+func madeSomething(p *store.DeployProgress) bool {
+	return p != nil && (p.Writes > 0 || p.RolesDone > 0 || p.ChannelsDone > 0)
+}
+
 // deployTimeout bounds one background deploy.
 const deployTimeout = time.Hour
 
@@ -54,6 +75,11 @@ func deployUI(sc *stepCtx) stepUI {
 		}
 		ui.Buttons = []discordgo.Button{button(s, "Retry deploy…", discordgo.PrimaryButton, "retry"),
 			button(s, "Cancel", discordgo.DangerButton, actCancel)}
+		if s.UI[uiCancelAsk] != "" && madeSomething(p) {
+			ui.Body += "\n\n**Cancel this setup?** The deploy stopped part-way, so your server already has what it made: " +
+				progressText(p) + ". Cancelling leaves those in place (Arrakis still manages them); **Retry deploy** finishes the job."
+			ui.Buttons[1].Label = "Cancel anyway"
+		}
 	default:
 		ui.Buttons = []discordgo.Button{button(s, "Refresh", discordgo.SecondaryButton, "refresh")}
 	}
@@ -113,6 +139,9 @@ func (b *Bot) confirmDeploy(ctx context.Context, c *click) Reply {
 	m, ps := wizard.BuildManifest(c.s.GuildID, c.s.Data)
 	if len(ps) > 0 {
 		return b.show(ctx, c.s, "Before deploying:\n"+problemList(ps), updateMessage)
+	}
+	if h := manifestHash(c.s); h == "" || c.s.UI[uiConfirm] != h {
+		return b.show(ctx, c.s, "Press Deploy… and review the plan first; nothing was deployed.", updateMessage)
 	}
 	if b.d.Deploy == nil {
 		return b.show(ctx, c.s, "Deploying is unavailable: this Arrakis has no deploy service configured.", updateMessage)

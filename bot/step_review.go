@@ -90,7 +90,7 @@ func reviewUI(sc *stepCtx) stepUI {
 		text, colButtons = collisionReview(s, rv.Review.Collisions)
 		ui.Body += text
 	}
-	if s.UI[uiConfirm] != "" && rv.deployable(s) {
+	if s.UI[uiConfirm] != "" && s.UI[uiConfirm] == manifestHash(s) && rv.deployable(s) {
 		ui.Body += "\n\n**Deploy now?** Arrakis will make the changes above in your server."
 		// The button carries the hash of the plan shown above; the deploy runs only that plan.
 		ui.Buttons = []discordgo.Button{
@@ -248,9 +248,28 @@ func opText(op drift.Op) string {
 	return t
 }
 
+// askDeployConfirm records which manifest the admin reviewed: Confirm is offered, and
+// accepted, only while the session still builds that exact manifest.
 func (b *Bot) askDeployConfirm(ctx context.Context, c *click) Reply {
-	setUI(c.s, uiConfirm, "1")
+	h := manifestHash(c.s)
+	if h == "" {
+		return b.show(ctx, c.s, "The answers do not make a complete manifest yet; see the problems above.", updateMessage)
+	}
+	setUI(c.s, uiConfirm, h)
 	return b.save(ctx, c, "")
+}
+
+// manifestHash is the SHA-256 of the manifest the session builds, or "" when it builds none.
+func manifestHash(s *wizard.Session) string {
+	m, ps := wizard.BuildManifest(s.GuildID, s.Data)
+	if len(ps) > 0 {
+		return ""
+	}
+	h, err := m.SHA256()
+	if err != nil {
+		return ""
+	}
+	return h
 }
 
 func (b *Bot) dropDeployConfirm(ctx context.Context, c *click) Reply {

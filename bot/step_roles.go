@@ -149,10 +149,10 @@ func findRole(g drift.Guild, id string) *drift.Role {
 	return nil
 }
 
-// botTopPosition is the position of the bot's own role (0 when it has none, so nothing
-// can be adopted).
+// botTopPosition is the position of the bot's highest role, which is what Discord checks
+// (0 when it has none, so nothing can be adopted).
 func botTopPosition(g drift.Guild) int {
-	if r := findRole(g, g.BotRoleID); r != nil {
+	if r := findRole(g, g.BotTopRoleID); r != nil {
 		return r.Position
 	}
 	return 0

@@ -29,6 +29,7 @@ func rulesStep() stepDef {
 		"rm_rule":            (*Bot).removeLastRule,
 		"rm_tier":            (*Bot).removeTier,
 		actSelect + ":rmto":  (*Bot).regateAndRemoveTier,
+		"rm_tier_ok":         (*Bot).removeUngatedTier,
 		"rm_tier_public":     (*Bot).openAndRemoveTier,
 		"rm_tier_drop":       (*Bot).dropChannelsAndRemoveTier,
 		"rm_tier_keep":       (*Bot).keepTier,
@@ -81,9 +82,6 @@ var ruleTypeNames = map[wizard.RuleType]string{
 
 func rulesUI(sc *stepCtx) stepUI {
 	s := sc.s
-	if id, affected := pendingTierRemoval(s); id != "" {
-		return tierRemovalUI(s, id, affected)
-	}
 	ui := stepUI{Body: "Tiers are membership levels, tier 1 the lowest; a channel open to a tier is open to every " +
 		"higher tier too. A member is in a tier when **all** its rules hold.\nAdd a tier, then pick the rule type " +
 		"and asset and press **Add rule…**."}
@@ -94,6 +92,9 @@ func rulesUI(sc *stepCtx) stepUI {
 	ui.Selects = append(ui.Selects, ruleTypeSelect(s))
 	if sel, ok := ruleAssetSelect(s); ok {
 		ui.Selects = append(ui.Selects, sel)
+	}
+	if id, affected := pendingTierRemoval(s); id != "" {
+		return tierRemovalUI(s, id, affected)
 	}
 	addTier := button(s, "Add tier…", discordgo.SuccessButton, actOpen, "tier")
 	addTier.Disabled = len(s.Data.Tiers) >= wizard.MaxTiers
@@ -193,7 +194,7 @@ func tierModal() modalDef {
 // applyTier adds a tier; its role starts as a new role named after it (step 5 can change it).
 func applyTier(s *wizard.Session, in map[string]string) wizard.Problems {
 	name := strings.TrimSpace(in["name"])
-	t := wizard.Tier{ID: wizard.NewTierID(s.Data.Tiers, s.Data.DeployedKeys...), Name: name, Role: wizard.RoleSpec{Name: name}}
+	t := wizard.Tier{ID: wizard.NewTierID(s.Data.Tiers, s.Data.ReservedIDs()...), Name: name, Role: wizard.RoleSpec{Name: name}}
 	tiers := append(append([]wizard.Tier(nil), s.Data.Tiers...), t)
 	path := fmt.Sprintf("tiers[%d]", len(tiers)-1)
 	var ps wizard.Problems

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -10,27 +11,24 @@ import (
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
-// Removing a tier never opens its channels to everyone silently: when custom channels
-// are gated at it, the step asks what becomes of them first — gated at another tier,
-// opened to everyone, or removed from the setup — and the answer is written into the
-// channels themselves, so the manifest says it explicitly.
+// Removing a tier is confirmed first, saying what depends on it, and never opens its
+// channels to everyone silently: when custom channels are gated at it, the step asks what
+// becomes of them — gated at another tier, opened to everyone, or removed from the setup —
+// and the answer is written into the channels themselves, so the manifest says it
+// explicitly. Every button carries the tier's id, so it removes the tier it showed. The
+// ids of what is removed are retired: a later tier or channel never takes them over.
 
 // uiRmTier holds the id of a tier whose removal waits for that answer.
 const uiRmTier = "rm_tier"
 
-// removeTier removes the tier being edited, or asks first what becomes of the channels
-// gated at it.
+// removeTier asks to confirm removing the tier being edited, and what becomes of the
+// channels gated at it.
 func (b *Bot) removeTier(ctx context.Context, c *click) Reply {
 	i := pickedTier(c.s)
 	if i < 0 {
 		return b.show(ctx, c.s, "", updateMessage)
 	}
-	id := c.s.Data.Tiers[i].ID
-	if len(gatedAt(c.s.Data.CustomChannels, id)) > 0 {
-		setUI(c.s, uiRmTier, id)
-		return b.save(ctx, c, "")
-	}
-	dropTier(c.s, id)
+	setUI(c.s, uiRmTier, c.s.Data.Tiers[i].ID)
 	return b.save(ctx, c, "")
 }
 
@@ -45,15 +43,20 @@ func gatedAt(chs []wizard.Channel, id string) []int {
 	return out
 }
 
-// pendingTierRemoval is the tier waiting for the channels' answer and those channels,
-// or "" when none waits (or the question went stale).
+// pendingTierRemoval is the tier whose removal waits for confirmation and the channels
+// gated at it, or "" when none waits (or the question went stale).
 func pendingTierRemoval(s *wizard.Session) (string, []int) {
 	id := s.UI[uiRmTier]
 	if id == "" || (&wizard.Manifest{Tiers: s.Data.Tiers}).TierIndex(id) < 0 {
 		return "", nil
 	}
-	affected := gatedAt(s.Data.CustomChannels, id)
-	if len(affected) == 0 {
+	return id, gatedAt(s.Data.CustomChannels, id)
+}
+
+// confirmedRemoval is the pending removal when the click's argument names its tier.
+func confirmedRemoval(c *click) (string, []int) {
+	id, affected := pendingTierRemoval(c.s)
+	if id == "" || c.id.Arg != id {
 		return "", nil
 	}
 	return id, affected
@@ -63,6 +66,7 @@ func dropTier(s *wizard.Session, id string) {
 	for i, t := range s.Data.Tiers {
 		if t.ID == id {
 			s.Data.Tiers = append(s.Data.Tiers[:i:i], s.Data.Tiers[i+1:]...)
+			s.Data.Retire(id)
 			break
 		}
 	}
@@ -71,30 +75,62 @@ func dropTier(s *wizard.Session, id string) {
 }
 
 func tierRemovalUI(s *wizard.Session, id string, affected []int) stepUI {
-	t := s.Data.Tiers[(&wizard.Manifest{Tiers: s.Data.Tiers}).TierIndex(id)]
+	i := (&wizard.Manifest{Tiers: s.Data.Tiers}).TierIndex(id)
+	t := s.Data.Tiers[i]
+	body := fmt.Sprintf("Removing tier **%s** (tier %d): %s go with it.", esc(t.Name), i+1, countNoun(len(t.Rules), "its rule", "its %d rules"))
+	if slices.Contains(s.Data.DeployedKeys, id) {
+		body += "\nIts deployed role stops being managed as a tier; /drift will list it as no longer in the setup, and only Prune deletes it."
+	}
+	ui := stepUI{NoNext: true}
+	if len(affected) == 0 {
+		ui.Body = body + "\n**Remove tier** to confirm, or keep it."
+		ui.Buttons = []discordgo.Button{
+			button(s, "Remove tier", discordgo.DangerButton, "rm_tier_ok", id),
+			button(s, "Keep the tier", discordgo.SecondaryButton, "rm_tier_keep"),
+		}
+		return ui
+	}
 	var names []string
 	for _, k := range affected {
 		names = append(names, "**"+esc(s.Data.CustomChannels[k].Name)+"**")
 	}
-	ui := stepUI{NoNext: true, Body: fmt.Sprintf("Removing tier **%s**. These channels are open only to it and the tiers above: %s.\n"+
+	ui.Body = body + fmt.Sprintf("\nThese channels are open only to it and the tiers above: %s.\n"+
 		"Without the tier they would have no gate. Choose what becomes of them:\n"+
 		"• gate them at another tier (pick it below),\n• make them open to everyone in the server,\n• or remove them from the setup "+
-		"(they stay in your server until a Prune in /drift deletes them).", esc(t.Name), strings.Join(names, ", "))}
+		"(they stay in your server until a Prune in /drift deletes them).", strings.Join(names, ", "))
 	var opts []discordgo.SelectMenuOption
-	for i, o := range s.Data.Tiers {
+	for k, o := range s.Data.Tiers {
 		if o.ID != id {
-			opts = append(opts, discordgo.SelectMenuOption{Label: clip(fmt.Sprintf("Gate them at tier %d: %s", i+1, o.Name), maxOptionText), Value: o.ID})
+			opts = append(opts, discordgo.SelectMenuOption{Label: clip(fmt.Sprintf("Gate them at tier %d: %s", k+1, o.Name), maxOptionText), Value: o.ID})
 		}
 	}
 	if len(opts) > 0 {
 		ui.Selects = []discordgo.SelectMenu{selectMenu(s, "rmto", "Gate them at another tier…", opts)}
 	}
 	ui.Buttons = []discordgo.Button{
-		button(s, "Make them public", discordgo.DangerButton, "rm_tier_public"),
-		button(s, "Remove the channels", discordgo.DangerButton, "rm_tier_drop"),
+		button(s, "Make them public", discordgo.DangerButton, "rm_tier_public", id),
+		button(s, "Remove the channels", discordgo.DangerButton, "rm_tier_drop", id),
 		button(s, "Keep the tier", discordgo.SecondaryButton, "rm_tier_keep"),
 	}
 	return ui
+}
+
+// countNoun words n things: one when n is 1, else many with n in it.
+func countNoun(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return fmt.Sprintf(many, n)
+}
+
+// removeUngatedTier removes a tier no channel is gated at, as confirmed.
+func (b *Bot) removeUngatedTier(ctx context.Context, c *click) Reply {
+	id, affected := confirmedRemoval(c)
+	if id == "" || len(affected) > 0 {
+		return b.show(ctx, c.s, msgOutOfDate, updateMessage)
+	}
+	dropTier(c.s, id)
+	return b.save(ctx, c, "The tier is removed.")
 }
 
 // regateAndRemoveTier gates the channels at the chosen tier, then removes the tier.
@@ -114,7 +150,7 @@ func (b *Bot) regateAndRemoveTier(ctx context.Context, c *click) Reply {
 // openAndRemoveTier makes the channels open to everyone, as the admin chose, then
 // removes the tier.
 func (b *Bot) openAndRemoveTier(ctx context.Context, c *click) Reply {
-	id, affected := pendingTierRemoval(c.s)
+	id, affected := confirmedRemoval(c)
 	if id == "" {
 		return b.show(ctx, c.s, msgOutOfDate, updateMessage)
 	}
@@ -122,13 +158,13 @@ func (b *Bot) openAndRemoveTier(ctx context.Context, c *click) Reply {
 		c.s.Data.CustomChannels[k].MinTier = ""
 	}
 	dropTier(c.s, id)
-	return b.save(ctx, c, fmt.Sprintf("%d channels are now open to everyone in the server.", len(affected)))
+	return b.save(ctx, c, countNoun(len(affected), "1 channel is now open to everyone in the server.", "%d channels are now open to everyone in the server."))
 }
 
 // dropChannelsAndRemoveTier removes the channels (a category with the channels in it)
 // from the setup, then the tier.
 func (b *Bot) dropChannelsAndRemoveTier(ctx context.Context, c *click) Reply {
-	id, affected := pendingTierRemoval(c.s)
+	id, affected := confirmedRemoval(c)
 	if id == "" {
 		return b.show(ctx, c.s, msgOutOfDate, updateMessage)
 	}
@@ -138,9 +174,11 @@ func (b *Bot) dropChannelsAndRemoveTier(ctx context.Context, c *click) Reply {
 	}
 	var kept []wizard.Channel
 	for _, ch := range c.s.Data.CustomChannels {
-		if !gone[ch.Key] && !gone[ch.Parent] {
-			kept = append(kept, ch)
+		if gone[ch.Key] || gone[ch.Parent] {
+			c.s.Data.Retire(ch.Key)
+			continue
 		}
+		kept = append(kept, ch)
 	}
 	c.s.Data.CustomChannels = kept
 	dropTier(c.s, id)

@@ -111,12 +111,23 @@ func (b *Bot) move(ctx context.Context, c *click, to wizard.State) Reply {
 	return b.show(ctx, s, "", updateMessage)
 }
 
-// cancel ends the session; the wizard message says so and loses its controls.
+// cancel ends the session; the wizard message says so and loses its controls. After a
+// deploy that stopped part-way it first says what exists in the server and offers Retry.
 func (b *Bot) cancel(ctx context.Context, c *click) Reply {
+	if c.s.State == wizard.StateDeploy && c.s.UI[uiCancelAsk] == "" && madeSomething(b.deployProgress(ctx, c.s)) {
+		setUI(c.s, uiCancelAsk, "1")
+		return b.save(ctx, c, "")
+	}
 	if err := b.d.Sessions.Delete(ctx, c.s.ID, store.EndCancelled); err != nil {
 		return b.storeFailed(ctx, c, err)
 	}
 	b.sessionEvent(metrics.SessionCancelled, c.i, c.s.ID)
+	if c.s.State == wizard.StateDeploy {
+		if p := b.deployProgress(ctx, c.s); madeSomething(p) {
+			return updateMessage(view{Content: "Setup ended. Your server keeps what the deploy made (" + progressText(p) +
+				"); Arrakis still manages it. Run /setup to finish the deploy, or /drift to see it."})
+		}
+	}
 	return updateMessage(view{Content: msgCancelled})
 }
 

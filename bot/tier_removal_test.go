@@ -66,7 +66,7 @@ func TestTierRemovalAsksAboutGatedChannels(t *testing.T) {
 	t.Run("public, shown in the review", func(t *testing.T) {
 		e := start(t)
 		r := e.Click("rm_tier_public")
-		mustContain(t, "public", r.Text(), "1 channels are now open to everyone")
+		mustContain(t, "public", r.Text(), "1 channel is now open to everyone")
 		if s := e.Session(); len(s.Data.Tiers) != 1 || s.Data.CustomChannels[1].MinTier != "" {
 			t.Fatalf("after Make them public: %+v", s.Data)
 		}

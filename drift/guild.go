@@ -13,10 +13,13 @@ type Guild struct {
 	ID string `json:"id"` // also the id of the @everyone role
 	// BotRoleID is the bot's own managed role; BotUserID its user. Both take part in
 	// overwrites (the bot's allow on gated channels).
-	BotRoleID string    `json:"botRoleId"`
-	BotUserID string    `json:"botUserId"`
-	Roles     []Role    `json:"roles"`
-	Channels  []Channel `json:"channels"`
+	BotRoleID string `json:"botRoleId"`
+	BotUserID string `json:"botUserId"`
+	// BotTopRoleID is the highest of the bot member's roles: Discord lets the bot manage
+	// only roles below it, whichever role that is (not necessarily its integration role).
+	BotTopRoleID string    `json:"botTopRoleId,omitempty"`
+	Roles        []Role    `json:"roles"`
+	Channels     []Channel `json:"channels"`
 }
 
 // Role is a live guild role.

@@ -128,6 +128,9 @@ func ParseIntField(label, s string, min, max int64) (int64, error) {
 	if s == "" {
 		return 0, errors.New(label + ": enter " + between)
 	}
+	if !allDigits(s) { // "+6" and "-0" parse, but a count is written with digits alone
+		return 0, errors.New(label + ": expected " + between + " (digits only, no sign)")
+	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {

@@ -56,6 +56,11 @@ type SessionData struct {
 	// mode). New ids skip them, so a tier removed in this session never hands its Discord
 	// role to a different, new tier.
 	DeployedKeys []string `json:"deployedKeys,omitempty"`
+	// RetiredIDs are ids of assets, tiers and custom channels this community used before and
+	// no longer has: removed in this session, or present in an earlier snapshot (edit mode).
+	// New ids skip them, so a rule or a channel can never silently point at a newcomer that
+	// took a removed one's id.
+	RetiredIDs []string `json:"retiredIds,omitempty"`
 
 	// ChannelAdopts are existing categories and channels the admin chose to adopt, as
 	// channel key → Discord id. They are kept apart from the channel list so that a

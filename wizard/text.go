@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // runeLen is the length of s in characters.
@@ -35,6 +37,32 @@ func hasBadText(s string) bool {
 	return strings.IndexFunc(s, badTextRune) >= 0
 }
 
+// invisibleRune reports a code point that shows nothing: format characters (Unicode Cf,
+// zero-width spaces and joiners among them), the other default-ignorable code points
+// (Hangul fillers, the combining grapheme joiner, …), variation selectors and the blank
+// braille pattern. A name made only of these would look empty, or pose as another.
+func invisibleRune(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) ||
+		unicode.Is(unicode.Variation_Selector, r) || r == 0x2800
+}
+
+// visibleText is s without its invisible code points, trimmed.
+func visibleText(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if invisibleRune(r) {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+// NameKey is how names are compared with each other and with reserved names: invisible
+// code points removed, NFKC-normalised (so full-width and other compatibility forms meet
+// their plain form) and lower-cased.
+func NameKey(s string) string {
+	return strings.ToLower(visibleText(norm.NFKC.String(visibleText(s))))
+}
+
 // checkName validates a trimmed display name of 1–max characters. It returns the trimmed
 // name and a message, empty when the name is fine.
 func checkName(s string, min, max int) (string, string) {
@@ -44,6 +72,8 @@ func checkName(s string, min, max int) (string, string) {
 		return clean, "remove line breaks, tabs and other control characters"
 	case clean == "" && min > 0:
 		return clean, "enter a name"
+	case visibleText(clean) == "" && min > 0:
+		return clean, "enter a name with visible characters (zero-width and other invisible characters do not count)"
 	case runeLen(clean) < min:
 		return clean, "use at least " + itoa(min) + " characters"
 	case runeLen(clean) > max:

@@ -88,6 +88,8 @@ func channelNameProblem(name string, t ChannelType) string {
 		return "enter a channel name"
 	case hasBadText(name):
 		return "remove line breaks, tabs and other control characters"
+	case strings.IndexFunc(name, invisibleRune) >= 0:
+		return "remove zero-width and other invisible characters"
 	case runeLen(name) > ChannelNameMax:
 		return "use at most 100 characters (this one has " + itoa(runeLen(name)) + ")"
 	case strings.IndexFunc(name, func(r rune) bool { return !textNameRune(r) }) >= 0:

@@ -5,15 +5,14 @@ package wizard
 // Role names must be unique case-insensitively so that an admin (and drift's match by name)
 // can never confuse two of them, and no role may pose as @everyone or @here.
 
-import "strings"
-
 // Role limits.
 const (
 	RoleNameMax = 100
 	MaxColor    = 0xFFFFFF
 )
 
-// reservedRoleNames are names Discord gives a meaning to, compared case-insensitively.
+// reservedRoleNames are names Discord gives a meaning to, compared by NameKey (so an
+// invisible character or a full-width '＠' hidden in "@everyone" does not get it past).
 var reservedRoleNames = []string{"@everyone", "everyone", "@here", "here"}
 
 // ValidateRoleSpec checks one tier's role. Paths are relative to the role ("name").
@@ -21,7 +20,7 @@ func ValidateRoleSpec(r RoleSpec) Problems {
 	var ps Problems
 	if msg := strictNameProblem(r.Name, RoleNameMax); msg != "" {
 		ps = append(ps, problem("name", "Role name", msg))
-	} else if contains(reservedRoleNames, strings.ToLower(r.Name)) {
+	} else if contains(reservedRoleNames, NameKey(r.Name)) {
 		ps = append(ps, problem("name", "Role name", quote(r.Name)+" is reserved by Discord; choose another name"))
 	}
 	if r.Color < 0 || r.Color > MaxColor {
@@ -50,7 +49,7 @@ func ValidateRoleMappings(tiers []Tier) Problems {
 		rps := ValidateRoleSpec(t.Role)
 		ps = append(ps, rps.WithPrefix(path)...)
 		if len(rps.ForPath("name")) == 0 {
-			key := strings.ToLower(t.Role.Name)
+			key := NameKey(t.Role.Name)
 			if j, dup := names[key]; dup {
 				ps = append(ps, problem(path+".name", "Role name", "tier "+itoa(j+1)+"'s role is already called "+
 					quote(tiers[j].Role.Name)+" (names are compared ignoring case); choose another name"))

@@ -170,6 +170,7 @@ func newLive(guildID, botID string, roles []*discordgo.Role, channels []*discord
 		l.BotPerms |= r.Permissions
 		if l.BotTopRole == nil || roleBelow(*l.BotTopRole, *r) {
 			l.BotTopRole = r
+			l.Guild.BotTopRoleID = r.ID
 		}
 		// The bot's own role: the highest managed role it has.
 		if r.Managed {

@@ -17,6 +17,7 @@ type failure struct {
 	applied        bool   // the request is carried out first; only its answer is lost
 	code           int    // Discord's JSON error code; 0 for FailNext
 	message        string // its message; empty for FailNext
+	global         bool   // a global 429 (FailNextGlobal)
 }
 
 // FailNext makes the next n requests whose method matches (""=any) and whose
@@ -48,6 +49,16 @@ func (s *Server) FailNextCode(method, pathPrefix string, n, status, code int, me
 	s.failures = append(s.failures, &failure{method: strings.ToUpper(method), prefix: pathPrefix, left: n, status: status, code: code, message: message})
 }
 
+// FailNextGlobal answers the next n requests matching method and pathPrefix with a global
+// 429 as Discord sends it: X-RateLimit-Global and X-RateLimit-Scope "global", Retry-After,
+// and "global": true in the body, without per-bucket headers.
+func (s *Server) FailNextGlobal(method, pathPrefix string, n int, retryAfter time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, &failure{method: strings.ToUpper(method), prefix: pathPrefix, left: n,
+		status: http.StatusTooManyRequests, retryAfter: retryAfter, global: true})
+}
+
 func (s *Server) takeFailure(method, path string) *failure {
 	for _, f := range s.failures {
 		if f.left > 0 && (f.method == "" || f.method == method) && strings.HasPrefix(path, f.prefix) {
@@ -69,6 +80,15 @@ func writeFailure(w http.ResponseWriter, f *failure) {
 	}
 	secs := f.retryAfter.Seconds()
 	h := w.Header()
+	if f.global {
+		h.Set("Retry-After", fmt.Sprintf("%d", int64(secs+0.999)))
+		h.Set("X-RateLimit-Global", "true")
+		h.Set("X-RateLimit-Scope", "global")
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{
+			"message": "You are being rate limited.", "retry_after": secs, "global": true, "code": 0,
+		})
+		return
+	}
 	h.Set("Retry-After", fmt.Sprintf("%d", int64(secs+0.999)))
 	h.Set("X-RateLimit-Limit", "5")
 	h.Set("X-RateLimit-Remaining", "0")
