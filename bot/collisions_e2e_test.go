@@ -34,7 +34,7 @@ func TestReviewNameCollisions(t *testing.T) {
 	}
 	before := e.Session().Version
 	id, _ := parseCustomID(forged.customID)
-	id.Arg = "role:tier-9"
+	id.Arg = "role.tier-9"
 	e.Press(id.String(), discordgo.ButtonComponent)
 	if s := e.Session(); s.Version != before || len(s.Data.CreateAnyway) != 0 {
 		t.Fatalf("a forged collision choice changed the session: %+v", s.Data.CreateAnyway)

@@ -110,7 +110,7 @@ func TestDriftIDCarriesAHash(t *testing.T) {
 	if err != nil || got != id || len(id.String()) > maxCustomID {
 		t.Fatalf("round trip of %s: %+v, %v", id, got, err)
 	}
-	for _, bad := range []string{"arrd:1180000000000000001:prune_ok:0:XYZ", "arrd:1180000000000000001:prune_ok:0:h0123456789abcde", "arrd:1180000000000000001:prune_ok:0:0123456789abcdef", "arrd:1:prune_ok:0:h0123456789abcdef", "arrd:1180000000000000001:prune_ok:0:a:b"} {
+	for _, bad := range []string{"arrd:1180000000000000001:prune_ok:0:XYZ", "arrd:1180000000000000001:prune_ok:0:h0123456789abcde", "arrd:1180000000000000001:prune_ok:0:0123456789abcdef", "arrd:1180000000000000001:prune_ok:0:a:b"} {
 		if _, err := parseDriftID(bad); err == nil {
 			t.Errorf("%s parsed", bad)
 		}

@@ -116,12 +116,14 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, mark *onc
 	}
 	c := &click{i: i, id: id, s: s, values: data.Values}
 	if refusal := offeredRefusal(b.frame(ctx, s, "", nil).Components, data); refusal != "" {
+		// Confirm deploy and Confirm retry are drawn from a review of the live guild and
+		// carry the hash of the plan they showed: check them as drawn with that hash; the
+		// action compares it with the live plan before anything runs.
+		if (s.State == wizard.StateReview && id.Action == "confirm" || s.State == wizard.StateDeploy && id.Action == "retry_ok") &&
+			isPlanHash(id.Arg) && offeredRefusal(b.frame(ctx, s, "", reviewedWith(id.Arg)).Components, data) == "" {
+			return b.act(ctx, c)
+		}
 		if s.State == wizard.StateReview {
-			// Confirm is offered once Deploy… recorded the hash of the manifest it reviewed;
-			// the deploy's own preflight checks the live guild again before any write.
-			if id.Action == "confirm" && offeredRefusal(b.frame(ctx, s, "", reviewedOK).Components, data) == "" {
-				return b.act(ctx, c)
-			}
 			// Deploy… depends on the review of the live guild: check against it.
 			r := updateMessage(b.frame(ctx, s, "", nil))
 			r.Later = editLater(func(ctx context.Context) view { return b.reviewClick(ctx, c, data) })
@@ -132,8 +134,11 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, mark *onc
 	return b.act(ctx, c)
 }
 
-// reviewedOK stands for a review that allowed a deploy, to draw Confirm for checking.
-var reviewedOK = &reviewResult{Review: &deploy.Review{}}
+// reviewedWith stands for a review that allowed a deploy of the plan with that hash, to
+// draw Confirm for checking.
+func reviewedWith(planHash string) *reviewResult {
+	return &reviewResult{Review: &deploy.Review{PlanHash: planHash}}
+}
 
 // reviewClick checks a REVIEW click against the step as drawn with the live review, then
 // runs it; a refusal is shown on the message above the unchanged step.
@@ -149,14 +154,18 @@ func (b *Bot) reviewClick(ctx context.Context, c *click, data discordgo.MessageC
 // response's message, edited by its Later when it has one; a plain sentence becomes a
 // notice above the session's step.
 func (b *Bot) viewOf(ctx context.Context, s *wizard.Session, r Reply) view {
-	if r.Response == nil || r.Response.Data == nil {
+	var v view
+	switch {
+	case r.Response != nil && r.Response.Data != nil:
+		d := r.Response.Data
+		if r.Response.Type == discordgo.InteractionResponseChannelMessageWithSource && len(d.Components) == 0 && len(d.Embeds) == 0 {
+			return b.frame(ctx, s, d.Content, nil)
+		}
+		v = view{Content: d.Content, Embeds: d.Embeds, Components: d.Components}
+	case r.Later == nil:
 		return b.frame(ctx, s, "", nil)
 	}
-	d := r.Response.Data
-	if r.Response.Type == discordgo.InteractionResponseChannelMessageWithSource && len(d.Components) == 0 && len(d.Embeds) == 0 {
-		return b.frame(ctx, s, d.Content, nil)
-	}
-	v := view{Content: d.Content, Embeds: d.Embeds, Components: d.Components}
+	// A deferred action (no data of its own) does its work in Later: run it here.
 	if r.Later != nil {
 		r.Later(ctx, func(_ context.Context, e *discordgo.WebhookEdit) error {
 			v = viewFromEdit(e)

@@ -59,9 +59,9 @@ func collisionReview(s *wizard.Session, cs []drift.Collision) (string, []discord
 	c := open[0]
 	var buttons []discordgo.Button
 	if c.Adoptable {
-		buttons = append(buttons, button(s, clip("Adopt "+c.LiveName, 80), discordgo.PrimaryButton, actColAdopt, c.ID()+":"+c.LiveID))
+		buttons = append(buttons, button(s, clip("Adopt "+c.LiveName, 80), discordgo.PrimaryButton, actColAdopt, collisionArg(c)+"."+c.LiveID))
 	}
-	buttons = append(buttons, button(s, "Create another", discordgo.SecondaryButton, actColCreate, c.ID()))
+	buttons = append(buttons, button(s, "Create another", discordgo.SecondaryButton, actColCreate, collisionArg(c)))
 	return b.String(), buttons
 }
 
@@ -71,15 +71,24 @@ func (b *Bot) offeredCollision(ctx context.Context, c *click) (*drift.Collision,
 	if rv == nil || rv.Review == nil {
 		return nil, rv
 	}
-	// The arg is "<kind>:<key>" (create another) or "<kind>:<key>:<live id>" (adopt).
-	parts := strings.Split(c.id.Arg, ":")
-	if len(parts) < 2 || len(parts) > 3 {
+	// The arg is "<kind>.<key>" (create another) or "<kind>.<key>.<live id>" (adopt):
+	// dots, because a custom_id's parts are separated by colons.
+	kind, key, ok := strings.Cut(c.id.Arg, ".")
+	if !ok {
 		return nil, rv
 	}
-	id, live := parts[0]+":"+parts[1], ""
-	if len(parts) == 3 {
-		live = parts[2]
+	live := ""
+	if c.id.Action == actColAdopt {
+		i := strings.LastIndexByte(key, '.')
+		if i < 0 {
+			return nil, rv
+		}
+		key, live = key[:i], key[i+1:]
+		if live == "" {
+			return nil, rv
+		}
 	}
+	id := drift.Collision{Kind: kind, Key: key}.ID()
 	for _, col := range unresolved(c.s, rv.Review.Collisions) {
 		if col.ID() == id && (live == "" || col.LiveID == live) {
 			return &col, rv
@@ -133,3 +142,6 @@ func (b *Bot) collisionCreate(ctx context.Context, c *click) Reply {
 		return b.render(ctx, s, "")
 	})
 }
+
+// collisionArg is a collision's id in a custom_id argument: "<kind>.<key>".
+func collisionArg(c drift.Collision) string { return c.Kind + "." + c.Key }

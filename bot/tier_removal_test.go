@@ -38,7 +38,7 @@ func TestTierRemovalAsksAboutGatedChannels(t *testing.T) {
 		e := start(t)
 		// A value the select did not offer (the tier being removed) changes nothing.
 		r := e.Click("sel:rmto", "tier-2")
-		mustContain(t, "forged", r.Text(), msgOutOfDate)
+		mustContain(t, "forged", r.Text(), msgBadValues)
 		if s := e.Session(); len(s.Data.Tiers) != 2 {
 			t.Fatalf("a forged choice removed the tier")
 		}

@@ -26,7 +26,9 @@ func TestOpenStoresEmbedded(t *testing.T) {
 	}
 	defer closeAll()
 	_, okS := st.Sessions.(*memory.Sessions)
-	_, okC := st.Coordination.(*memory.Coordination)
+	// Deploy progress (the create journal) lives in the data directory, so an
+	// interrupted apply resumes in the next process; leases stay in memory.
+	_, okC := st.Coordination.(*dir.Coordination)
 	_, okD := st.Shadow.(*dir.Shadow)
 	if !okS || !okC || !okD {
 		t.Fatalf("embedded stores = %T %T %T", st.Sessions, st.Coordination, st.Shadow)
