@@ -85,7 +85,9 @@ func parseCustomID(s string) (customID, error) {
 	case len(rest) > 1:
 		return customID{}, fmt.Errorf("custom_id %q: unexpected parts", s)
 	case len(rest) == 1:
-		if rest[0] == "" || !plainToken(rest[0], "_-.") {
+		// Manifest keys from YAML may hold capitals; the offered-check still compares the
+		// whole custom_id with what the bot drew.
+		if rest[0] == "" || !plainToken(rest[0], "_-.ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 			return customID{}, fmt.Errorf("custom_id %q: bad argument", s)
 		}
 		c.Arg = rest[0]

@@ -28,6 +28,23 @@ func TestCustomIDRoundTripAndLength(t *testing.T) {
 	}
 }
 
+// Keys of a manifest written in YAML may hold capitals ("Holders"); controls that carry
+// them (remove this channel, adopt on a collision) must parse, and nothing else may.
+func TestCustomIDArgumentMayHoldManifestKeys(t *testing.T) {
+	sid := wizard.NewSessionID("12345678901234567890")
+	for _, arg := range []string{"Holders", "channel.VIP_lounge-2", "role.tier-1.1180000000000000001"} {
+		in := customID{SessionID: sid, Step: 6, Version: 3, Action: "rm_chan", Arg: arg}
+		if out, err := parseCustomID(in.String()); err != nil || out != in {
+			t.Errorf("round trip of argument %q: %+v, %v", arg, out, err)
+		}
+	}
+	for _, arg := range []string{"a b", "é", "a/b", "<@1>"} {
+		if _, err := parseCustomID("arr:" + sid + ":6v3:rm_chan:" + arg); err == nil {
+			t.Errorf("argument %q accepted", arg)
+		}
+	}
+}
+
 func TestCheckResponseCatchesEveryLimit(t *testing.T) {
 	long := strings.Repeat("x", 101)
 	btn := func(id string) discordgo.MessageComponent {
