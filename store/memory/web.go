@@ -15,29 +15,54 @@ type WebAuth struct {
 	now func() time.Time
 
 	mu        sync.Mutex
-	links     map[string]webLinkEntry
-	sessions  map[string]webSessionEntry
+	links     expiring[store.WebLink]
+	sessions  expiring[store.WebSession]
 	nextSweep time.Time
 }
 
-type webLinkEntry struct {
-	link    store.WebLink
-	expires time.Time
-}
-
-type webSessionEntry struct {
-	session store.WebSession
-	expires time.Time
-}
-
 var _ store.WebAuth = (*WebAuth)(nil)
+
+// expiring maps ids to values that stop existing at their expiry. Callers hold WebAuth.mu.
+type expiring[T any] map[string]expiringEntry[T]
+
+type expiringEntry[T any] struct {
+	v       T
+	expires time.Time
+}
+
+// put stores v under id for ttl unless a live entry has the id; it reports whether it did.
+func (m expiring[T]) put(id string, v T, now time.Time, ttl time.Duration) bool {
+	if e, ok := m[id]; ok && now.Before(e.expires) {
+		return false
+	}
+	m[id] = expiringEntry[T]{v: v, expires: now.Add(ttl)}
+	return true
+}
+
+// get returns the live entry under id, dropping it when it has expired.
+func (m expiring[T]) get(id string, now time.Time) (expiringEntry[T], bool) {
+	e, ok := m[id]
+	if ok && !now.Before(e.expires) {
+		delete(m, id)
+		ok = false
+	}
+	return e, ok
+}
+
+func (m expiring[T]) sweep(now time.Time) {
+	for k, e := range m {
+		if !now.Before(e.expires) {
+			delete(m, k)
+		}
+	}
+}
 
 // NewWebAuth returns empty web sign-in state on the clock now (time.Now when nil).
 func NewWebAuth(now func() time.Time) *WebAuth {
 	if now == nil {
 		now = time.Now
 	}
-	return &WebAuth{now: now, links: map[string]webLinkEntry{}, sessions: map[string]webSessionEntry{}}
+	return &WebAuth{now: now, links: expiring[store.WebLink]{}, sessions: expiring[store.WebSession]{}}
 }
 
 // sweep drops expired entries at most once per sweepEvery. Callers hold mu.
@@ -46,16 +71,8 @@ func (w *WebAuth) sweep(now time.Time) {
 		return
 	}
 	w.nextSweep = now.Add(sweepEvery)
-	for k, e := range w.links {
-		if !now.Before(e.expires) {
-			delete(w.links, k)
-		}
-	}
-	for k, e := range w.sessions {
-		if !now.Before(e.expires) {
-			delete(w.sessions, k)
-		}
-	}
+	w.links.sweep(now)
+	w.sessions.sweep(now)
 }
 
 func checkWebID(op, id string, ttl time.Duration, needTTL bool) error {
@@ -78,10 +95,9 @@ func (w *WebAuth) PutWebLink(_ context.Context, id string, l store.WebLink, ttl 
 	defer w.mu.Unlock()
 	now := w.now()
 	w.sweep(now)
-	if e, ok := w.links[id]; ok && now.Before(e.expires) {
+	if !w.links.put(id, l, now, ttl) {
 		return &store.Error{Code: store.CodeAlreadyExists, Op: op, Err: errors.New("a link with this id exists")}
 	}
-	w.links[id] = webLinkEntry{link: l, expires: now.Add(ttl)}
 	return nil
 }
 
@@ -93,13 +109,12 @@ func (w *WebAuth) TakeWebLink(_ context.Context, id string) (*store.WebLink, err
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	e, ok := w.links[id]
+	e, ok := w.links.get(id, w.now())
 	delete(w.links, id)
-	if !ok || !w.now().Before(e.expires) {
+	if !ok {
 		return nil, notFound(op, errors.New("no such link: unknown, used or expired"))
 	}
-	l := e.link
-	return &l, nil
+	return &e.v, nil
 }
 
 // PutWebSession implements store.WebAuth.
@@ -112,10 +127,9 @@ func (w *WebAuth) PutWebSession(_ context.Context, id string, s store.WebSession
 	defer w.mu.Unlock()
 	now := w.now()
 	w.sweep(now)
-	if e, ok := w.sessions[id]; ok && now.Before(e.expires) {
+	if !w.sessions.put(id, s, now, ttl) {
 		return &store.Error{Code: store.CodeAlreadyExists, Op: op, Err: errors.New("a session with this id exists")}
 	}
-	w.sessions[id] = webSessionEntry{session: s, expires: now.Add(ttl)}
 	return nil
 }
 
@@ -127,13 +141,11 @@ func (w *WebAuth) WebSession(_ context.Context, id string) (*store.WebSession, e
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	e, ok := w.sessions[id]
-	if !ok || !w.now().Before(e.expires) {
-		delete(w.sessions, id)
+	e, ok := w.sessions.get(id, w.now())
+	if !ok {
 		return nil, notFound(op, errors.New("no such web session"))
 	}
-	s := e.session
-	return &s, nil
+	return &e.v, nil
 }
 
 // TouchWebSession implements store.WebAuth.
@@ -144,11 +156,11 @@ func (w *WebAuth) TouchWebSession(_ context.Context, id string, seen time.Time) 
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	e, ok := w.sessions[id]
-	if !ok || !w.now().Before(e.expires) {
+	e, ok := w.sessions.get(id, w.now())
+	if !ok {
 		return notFound(op, errors.New("no such web session"))
 	}
-	e.session.LastSeen = seen
+	e.v.LastSeen = seen
 	w.sessions[id] = e
 	return nil
 }
