@@ -183,6 +183,14 @@ func (m *matching) overwriteDiffs(c wizard.Channel, live *Channel, plan bool) (d
 				}
 				continue
 			}
+			// The bot needs access, not an overwrite of its own: its role's permissions
+			// with the channel's overwrites may already give it (DESIGN §5).
+			if o.Subject == wizard.SubjectBot && o.Deny == 0 && botHasAccess(m.g, live, o.Allow) {
+				if plan && present {
+					want = append(want, wizard.Overwrite{Subject: o.Subject, Allow: got.Allow, Deny: got.Deny})
+				}
+				continue
+			}
 			w := o
 			if present {
 				w.Allow = (got.Allow | o.Allow) &^ o.Deny
