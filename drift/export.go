@@ -22,6 +22,9 @@ type ExportOptions struct {
 	// it); both empty means every category and channel.
 	Channels   []string
 	Categories []string
+	// Exclude are ids left out of what Channels and Categories choose (a category's id
+	// leaves out the category, not the channels in it).
+	Exclude []string
 	// BotRoleIDs are every role the bot has, to know what it can see; empty means the
 	// bot's own role and top role from the Guild.
 	BotRoleIDs []string
@@ -84,6 +87,9 @@ func ExportManifest(g Guild, opts ExportOptions) (*Exported, error) {
 	m.Tiers = tiers
 	chosen, ps := chosenChannels(&g, opts)
 	problems = append(problems, ps...)
+	for _, id := range opts.Exclude {
+		delete(chosen, id)
+	}
 	if len(problems) > 0 {
 		return nil, &ExportError{Problems: problems}
 	}
