@@ -19,7 +19,8 @@ const maxManifestBytes = 4 << 20
 var manifestCmd = &cobra.Command{
 	Use:   "manifest",
 	Short: "Work with community manifest files (YAML or JSON)",
-	Long: `Work with community manifest files (YAML or JSON): validate one, or pull a server's.
+	Long: `Work with community manifest files (YAML or JSON): validate one, pull a server's, or
+export a server Arrakis does not manage yet, as it is.
 
 Exit status: each subcommand lists its own; without one, the usage and 2.`,
 	Args: cobra.NoArgs,
