@@ -21,7 +21,9 @@ const (
 // guild level, no Administrator); channels with every kind of access.
 func exportGuild() Guild {
 	view, hide := wizard.PermViewChannel, wizard.PermViewChannel
-	ow := func(id string, allow, deny int64) Overwrite { return Overwrite{ID: id, Type: OverwriteRole, Allow: allow, Deny: deny} }
+	ow := func(id string, allow, deny int64) Overwrite {
+		return Overwrite{ID: id, Type: OverwriteRole, Allow: allow, Deny: deny}
+	}
 	return Guild{
 		ID: eGuild, BotRoleID: eBot, BotUserID: eMe, BotTopRoleID: eBot,
 		Roles: []Role{
