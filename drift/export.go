@@ -25,6 +25,9 @@ type ExportOptions struct {
 	// Exclude are ids left out of what Channels and Categories choose (a category's id
 	// leaves out the category, not the channels in it).
 	Exclude []string
+	// Threads are the server's active threads (not in its channel list): those in a chosen
+	// channel are listed as left out.
+	Threads []Channel
 	// BotRoleIDs are every role the bot has, to know what it can see; empty means the
 	// bot's own role and top role from the Guild.
 	BotRoleIDs []string
@@ -130,6 +133,11 @@ func ExportManifest(g Guild, opts ExportOptions) (*Exported, error) {
 			keys[c.ID] = ch.Key
 		}
 		m.Channels = append(m.Channels, ch)
+	}
+	for _, th := range opts.Threads {
+		if chosen[th.ParentID] {
+			out.Skipped = append(out.Skipped, Skipped{ID: th.ID, Name: th.Name, Type: th.Type, Reason: SkipType, Detail: TypeName(th.Type)})
+		}
 	}
 	return out, nil
 }

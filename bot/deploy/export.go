@@ -16,6 +16,9 @@ type ExportView struct {
 	Name       string
 	BotRoleIDs []string
 	Deployed   bool
+	// Threads are the server's active threads (they are not in its channel list), to be
+	// listed as left out.
+	Threads []drift.Channel
 }
 
 // Export reads the server for drift.ExportManifest: the same reads as a review, plus the
@@ -32,7 +35,21 @@ func (s *Service) Export(ctx context.Context, guildID string) (*ExportView, erro
 	}); err != nil {
 		return nil, err
 	}
+	var threads *discordgo.ThreadsList
+	if err := s.read(ctx, guildID, "read the active threads", func() (err error) {
+		threads, err = s.dg.GuildThreadsActive(guildID, s.requestOptions(ctx)...)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	v := &ExportView{Guild: l.Guild, BotRoleIDs: append([]string(nil), l.BotRoleIDs...)}
+	if threads != nil {
+		for _, t := range threads.Threads {
+			if t != nil {
+				v.Threads = append(v.Threads, drift.Channel{ID: t.ID, Name: t.Name, Type: drift.ChannelType(t.Type), ParentID: t.ParentID})
+			}
+		}
+	}
 	if g != nil {
 		v.Name = g.Name
 	}

@@ -30,9 +30,9 @@ category brings every channel in it). Each is adopted by its id: deploying the m
 it stands changes nothing in the server. A channel's minimum tier is read from its
 permissions: @everyone denied View Channel and the tier roles from some tier up allowed it.
 
-Left out and listed: announcement, forum and stage channels (threads are never in the
-channel list), private channels Arrakis's role cannot see, and channels whose access is not
-"a minimum tier and every tier above it".
+Left out and listed: announcement, forum and stage channels, active threads, private
+channels Arrakis's role cannot see, and channels whose access is not "a minimum tier and
+every tier above it".
 
 The manifest has no chains, assets or rules yet: check it with
 arrakis manifest validate --deployable -f FILE, and arrakis plan -f FILE --guild ID should
@@ -73,7 +73,7 @@ problem is named), 2 bad flags.`,
 				name = view.Name
 			}
 			ex, err := drift.ExportManifest(view.Guild, drift.ExportOptions{
-				Name: name, TierRoles: tierRoles, Channels: channels, Categories: categories, BotRoleIDs: view.BotRoleIDs,
+				Name: name, TierRoles: tierRoles, Channels: channels, Categories: categories, BotRoleIDs: view.BotRoleIDs, Threads: view.Threads,
 			})
 			var ee *drift.ExportError
 			if errors.As(err, &ee) {
@@ -152,6 +152,9 @@ func describeSkip(s drift.Skipped, g drift.Guild) string {
 	label := drift.TypeName(s.Type) + " “" + s.Name + "”"
 	switch s.Reason {
 	case drift.SkipType:
+		if s.Type >= 10 && s.Type <= 12 {
+			return label + ": threads belong to their channel; a manifest holds text and voice channels and categories only"
+		}
 		return label + ": a manifest holds text and voice channels and categories only"
 	case drift.SkipHidden:
 		bot := "Arrakis"
