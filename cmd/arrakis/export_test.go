@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -208,6 +209,9 @@ func TestExportRoundTrip(t *testing.T) {
 				t.Fatalf("one tier more made %d role creates and wrote %d of %d gated channels, want 1 and all", roleCreates, len(channelWrites), len(gated))
 			}
 			rolesAfter, chansAfter := guildState(fd, f)
+			if before, after := roleOrder(rolesBefore, ""), roleOrder(rolesAfter, diamond.ID); !reflect.DeepEqual(before, after) {
+				t.Fatalf("the roles that existed changed their order (an adopted role was moved):\n%v\n→ %v", before, after)
+			}
 			for id, r := range rolesBefore {
 				a := rolesAfter[id]
 				a.Position, r.Position = 0, 0 // Discord renumbers positions when a role is added
@@ -301,4 +305,20 @@ func TestExportRefusesBadTierRoles(t *testing.T) {
 	if code, _, errOut := arrakis(t, "", "manifest", "export", "--guild", f.ID); code != 2 || !strings.Contains(errOut, "--tier-role") {
 		t.Fatalf("export without --tier-role = %d %q, want 2", code, errOut)
 	}
+}
+
+// roleOrder lists role names bottom to top, leaving out skip.
+func roleOrder(roles map[string]discordgo.Role, skip string) []string {
+	var rs []discordgo.Role
+	for id, r := range roles {
+		if id != skip {
+			rs = append(rs, r)
+		}
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].Position < rs[j].Position })
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Name
+	}
+	return out
 }
