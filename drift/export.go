@@ -184,9 +184,8 @@ func exportTiers(g *Guild, ids []string) ([]wizard.Tier, []string) {
 			continue
 		}
 		names[wizard.NameKey(r.Name)] = r.Name
-		var ts []wizard.Tier = tiers
 		tiers = append(tiers, wizard.Tier{
-			ID: wizard.NewTierID(ts), Name: r.Name, Rules: []wizard.Rule{},
+			ID: wizard.NewTierID(tiers), Name: r.Name, Rules: []wizard.Rule{},
 			Role: wizard.RoleSpec{Name: r.Name, Color: r.Color, Hoist: r.Hoist, Mentionable: r.Mentionable, Permissions: r.Permissions, Adopt: r.ID},
 		})
 	}
