@@ -9,11 +9,14 @@ import (
 // Step 1, INIT: the community's name.
 
 func initStep() stepDef {
-	return stepDef{ui: initUI, actions: map[string]actionFunc{}}
+	return stepDef{ui: initUI, actions: fromServerActions()}
 }
 
 func initUI(sc *stepCtx) stepUI {
 	s := sc.s
+	if ui, ok := fromServerUI(sc); ok {
+		return ui
+	}
 	body := "Name your community. Members see this name in Arrakis's messages."
 	label := "Set name…"
 	if s.Data.CommunityName != "" {
@@ -28,6 +31,7 @@ func initUI(sc *stepCtx) stepUI {
 	if s.Data.EditOf != "" {
 		ui.Buttons = append(ui.Buttons, rollbackButton(s.GuildID))
 	}
+	ui.Buttons = append(ui.Buttons, fromServerButton(s)...)
 	return ui
 }
 

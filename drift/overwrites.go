@@ -183,6 +183,15 @@ func (m *matching) overwriteDiffs(c wizard.Channel, live *Channel, plan bool) (d
 				}
 				continue
 			}
+			// The bot needs access, not an overwrite of its own: its role's permissions
+			// with the channel's overwrites — as they will be after this write — may
+			// already give it (DESIGN §5).
+			if o.Subject == wizard.SubjectBot && o.Deny == 0 && botHasAccess(m.g, m.adoptedAfter(live, exp), o.Allow) {
+				if plan && present {
+					want = append(want, wizard.Overwrite{Subject: o.Subject, Allow: got.Allow, Deny: got.Deny})
+				}
+				continue
+			}
 			w := o
 			if present {
 				w.Allow = (got.Allow | o.Allow) &^ o.Deny
@@ -219,6 +228,36 @@ func (m *matching) overwriteDiffs(c wizard.Channel, live *Channel, plan bool) (d
 		}
 	}
 	return diffs, want, remove
+}
+
+// adoptedAfter is an adopted channel as a write would leave it: each expected overwrite
+// but the bot's added to what is there (existing grants kept, missing bits added).
+func (m *matching) adoptedAfter(live *Channel, exp []wizard.Overwrite) *Channel {
+	sim := *live
+	sim.Overwrites = append([]Overwrite(nil), live.Overwrites...)
+	for _, o := range exp {
+		if o.Subject == wizard.SubjectBot {
+			continue
+		}
+		t, ok := resolveSubject(m.g, m.tierRole, o.Subject)
+		if !ok {
+			continue
+		}
+		got, present := findOverwrite(sim.Overwrites, t)
+		w := Overwrite{ID: t.id, Type: t.typ, Allow: o.Allow, Deny: o.Deny}
+		if present {
+			w.Allow = (got.Allow | o.Allow) &^ o.Deny
+			w.Deny = (got.Deny | o.Deny) &^ o.Allow
+			for i := range sim.Overwrites {
+				if sim.Overwrites[i].ID == t.id && sim.Overwrites[i].Type == t.typ {
+					sim.Overwrites[i] = w
+				}
+			}
+			continue
+		}
+		sim.Overwrites = append(sim.Overwrites, w)
+	}
+	return &sim
 }
 
 // grants reports whether a live overwrite already gives what o asks for: every bit o

@@ -19,7 +19,8 @@ const maxManifestBytes = 4 << 20
 var manifestCmd = &cobra.Command{
 	Use:   "manifest",
 	Short: "Work with community manifest files (YAML or JSON)",
-	Long: `Work with community manifest files (YAML or JSON): validate one, or pull a server's.
+	Long: `Work with community manifest files (YAML or JSON): validate one, pull a server's, or
+export a server Arrakis does not manage yet, as it is.
 
 Exit status: each subcommand lists its own; without one, the usage and 2.`,
 	Args: cobra.NoArgs,
@@ -37,14 +38,19 @@ func init() {
 
 func newManifestValidateCmd() *cobra.Command {
 	var file string
+	var deployable bool
 	cmd := &cobra.Command{
-		Use:   "validate -f FILE",
+		Use:   "validate -f FILE [--deployable]",
 		Short: "Check a manifest and say whether it can be deployed and is complete",
 		Long: `Check a manifest file (YAML, or JSON) the way the bot would: print every problem with
 its place in the manifest, then whether it is deployable (plan and apply can use it) and
 complete (the /setup wizard would accept it). "-" reads standard input.
 
-Exit status: 0 complete, 1 invalid or incomplete (an unknown field is named), 2 unreadable.`,
+--deployable makes "deployable" the verdict: a manifest with a layout (tiers' roles and
+channels) but no chains, assets or rules yet — what arrakis manifest export writes — passes.
+
+Exit status: 0 complete (with --deployable: deployable), 1 invalid or incomplete (an unknown
+field is named), 2 unreadable.`,
 		Example: "  arrakis manifest validate -f examples/community.yaml",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -57,14 +63,15 @@ Exit status: 0 complete, 1 invalid or incomplete (an unknown field is named), 2 
 			if file == "" {
 				return usageError(errors.New("manifest validate needs the manifest to check: -f FILE"))
 			}
-			return validateManifest(cmd.OutOrStdout(), cmd.InOrStdin(), file)
+			return validateManifest(cmd.OutOrStdout(), cmd.InOrStdin(), file, deployable)
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", `manifest file to check ("-" for standard input)`)
+	cmd.Flags().BoolVar(&deployable, "deployable", false, "succeed when the manifest is deployable (plan and apply can use it), complete or not")
 	return cmd
 }
 
-func validateManifest(out io.Writer, stdin io.Reader, file string) error {
+func validateManifest(out io.Writer, stdin io.Reader, file string, deployableOnly bool) error {
 	data, err := readManifest(stdin, file)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
@@ -81,6 +88,9 @@ func validateManifest(out io.Writer, stdin io.Reader, file string) error {
 	switch {
 	case v.Complete:
 		fmt.Fprintf(out, "%s: deployable and complete.\n", file)
+		return nil
+	case v.Deployable && deployableOnly:
+		fmt.Fprintf(out, "%s: deployable (plan and apply can use it); not complete yet: the /setup wizard needs %s fixed.\n", file, plural(n, "problem"))
 		return nil
 	case v.Deployable:
 		fmt.Fprintf(out, "%s: deployable, but not complete: the /setup wizard needs %s fixed.\n", file, plural(n, "problem"))

@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	h("POST /guilds/{gid}/channels", s.createChannel)
 	h("PATCH /guilds/{gid}/channels", s.reorderChannels)
 	h("GET /guilds/{gid}/members/{uid}", s.getMember)
+	h("GET /guilds/{gid}/threads/active", s.getActiveThreads)
 
 	h("GET /channels/{cid}", s.getChannel)
 	h("PATCH /channels/{cid}", s.editChannel)

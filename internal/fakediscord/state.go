@@ -140,11 +140,13 @@ func snowflakeLess(a, b string) bool {
 	return x < y
 }
 
-// guildChannels returns the guild's channels sorted by position then id.
+// guildChannels returns the guild's channels sorted by position then id. Threads are not
+// among them, as in Discord: they belong to their channel, are not listed by
+// GET /guilds/{id}/channels and do not count towards the 500-channel limit.
 func (s *Server) guildChannels(guildID string) []*channel {
 	var out []*channel
 	for _, c := range s.channels {
-		if c.GuildID == guildID {
+		if c.GuildID == guildID && !isThread(c.Type) {
 			out = append(out, c)
 		}
 	}
@@ -155,4 +157,10 @@ func (s *Server) guildChannels(guildID string) []*channel {
 		return snowflakeLess(out[i].ID, out[j].ID)
 	})
 	return out
+}
+
+// isThread reports whether t is one of Discord's thread types.
+func isThread(t discordgo.ChannelType) bool {
+	return t == discordgo.ChannelTypeGuildNewsThread || t == discordgo.ChannelTypeGuildPublicThread ||
+		t == discordgo.ChannelTypeGuildPrivateThread
 }
