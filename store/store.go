@@ -217,6 +217,9 @@ type Coordination interface {
 	RenewLease(ctx context.Context, l *Lease, ttl time.Duration) error
 	// ReleaseLease gives a lease up; only its holder can.
 	ReleaseLease(ctx context.Context, l *Lease) error
+	// LeaseHeld reports whether anyone holds the named lease now. A deploy whose progress
+	// says "running" while its lease is gone has stopped (its process ended).
+	LeaseHeld(ctx context.Context, name string) (bool, error)
 	// MarkOnce records key for ttl and reports whether this call was the first to do so
 	// (a repeated interaction id, a drift report already posted).
 	MarkOnce(ctx context.Context, key string, ttl time.Duration) (first bool, err error)

@@ -237,9 +237,10 @@ type HistoryEntry struct {
 	Deployed *store.Deployment  `json:"deployed,omitempty"`
 }
 
-// Progress is the guild's latest deploy progress (store.CodeNotFound when none).
+// Progress is the guild's latest deploy progress (store.CodeNotFound when none), shown as
+// stopped when its deploy's lease is gone (ReadProgress).
 func (s *Service) Progress(ctx context.Context, guildID string) (*store.DeployProgress, error) {
-	return s.cfg.Coordination.Progress(ctx, guildID)
+	return ReadProgress(ctx, s.cfg.Coordination, guildID)
 }
 
 // SetRerun sets the advice that ends a preflight problem (Config.Rerun) for a caller

@@ -99,7 +99,7 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 	b := bot.New(bot.Deps{
 		Sessions: st.Sessions, Coordination: st.Coordination, Shadow: st.Shadow,
 		Guilds: svc, Deploy: svc, Followups: bot.SessionFollowups{S: bot.CallbackSession(dg)}, Log: log, Metrics: m,
-		WebLinks: webLinks(wv),
+		WebLinks: webLinks(wv), ClickBudget: cfg.Discord.ClickBudget,
 	})
 	srv, err := newHTTPServer(cfg, b, st, reg, log, wv)
 	if err != nil {
@@ -198,6 +198,9 @@ func shutdown(srv *http.Server, dg *discordgo.Session, b *bot.Bot, log *zap.Logg
 	if cerr := dg.Close(); cerr != nil {
 		log.Debug("close gateway", zap.Error(cerr))
 	}
+	// A deploy under way stops after its write in flight, records itself as stopped and
+	// releases its lease, so that Retry continues it here or on another instance.
+	b.StopDeploys()
 	done := make(chan struct{})
 	go func() { b.Wait(); close(done) }()
 	select {
