@@ -52,6 +52,7 @@ func openStores(ctx context.Context, cfg *config.Config, redisHooks ...goredis.H
 	} else {
 		c, err := redis.Connect(ctx, cfg.Redis.URL, redis.ConnOptions{
 			DialTimeout: cfg.Redis.DialTimeout, ReadTimeout: cfg.Redis.ReadTimeout, WriteTimeout: cfg.Redis.WriteTimeout,
+			ClusterReloadInterval: cfg.Redis.ClusterReloadInterval,
 		})
 		if err != nil {
 			return nil, nil, redisFailure(cfg, err)
