@@ -123,6 +123,11 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, mark *onc
 			isPlanHash(id.Arg) && offeredRefusal(b.frame(ctx, s, "", reviewedWith(id.Arg)).Components, data) == "" {
 			return b.act(ctx, c)
 		}
+		if s.State == wizard.StateDeploy && id.Action == "refresh" {
+			// Refresh only shows the deploy as it stands; the message it is on was drawn
+			// while the deploy ran, which may have stopped since (its process ended).
+			return b.act(ctx, c)
+		}
 		if s.State == wizard.StateReview {
 			// Deploy… depends on the review of the live guild: check against it.
 			r := updateMessage(b.frame(ctx, s, "", nil))

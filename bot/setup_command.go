@@ -78,6 +78,7 @@ func (b *Bot) runningDeployNotice(ctx context.Context, guildID string, s *wizard
 	}
 	p, err := deploy.ReadProgress(ctx, b.d.Coordination, guildID)
 	if err == nil && deploy.Stale(p) {
+		b.announceStopped(ctx, guildID)
 		return fmt.Sprintf("The deploy started by <@%s> stopped part-way: %s. Deploy again from the review to continue it; nothing is made twice.", p.StartedBy, progressText(p))
 	}
 	if err != nil || p.Status == wizard.DeployCompleted || p.Status == wizard.DeployFailed {

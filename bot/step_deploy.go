@@ -59,6 +59,9 @@ func deployUI(sc *stepCtx) stepUI {
 		p, _ = deploy.ReadProgress(sc.ctx, sc.b.d.Coordination, s.GuildID)
 	}
 	p = sinceRequest(s.Data.Deploy, p)
+	if deploy.Stale(p) {
+		sc.b.announceStopped(sc.ctx, s.GuildID)
+	}
 	ui.Body = deployStatusText(s.Data.Deploy, p)
 	switch status(s.Data.Deploy, p) {
 	case wizard.DeployCompleted:
@@ -338,4 +341,16 @@ func (b *Bot) deployFinished(ctx context.Context, i *discordgo.Interaction, s *w
 	if b.d.Followups != nil {
 		_ = b.d.Followups.EditOriginal(ctx, i, b.frame(ctx, cur, "", nil).edit())
 	}
+}
+
+// announceStopped raises, in the background and once per deploy run, the guild's alert for
+// a deploy whose process ended mid-way.
+func (b *Bot) announceStopped(ctx context.Context, guildID string) {
+	a, ok := b.d.Deploy.(interface {
+		AnnounceStopped(ctx context.Context, guildID string)
+	})
+	if !ok {
+		return
+	}
+	b.goBackground(ctx, time.Minute, func(ctx context.Context) { a.AnnounceStopped(ctx, guildID) })
 }

@@ -146,6 +146,19 @@ func running(p *store.DeployProgress) bool {
 	return false
 }
 
+// AnnounceStopped announces the guild's deploy when it stopped because its process ended
+// (see announceStopped); the wizard calls it when it shows such a deploy, so the alert does
+// not wait for the next scheduled check.
+func (s *Service) AnnounceStopped(ctx context.Context, guildID string) {
+	p, err := ReadProgress(ctx, s.cfg.Coordination, guildID)
+	if err != nil || !Stale(p) {
+		return
+	}
+	if _, err := s.announceStopped(ctx, p); err != nil {
+		s.log.Warn("announce a stopped deploy failed", zap.String("guild", guildID), zap.Error(err))
+	}
+}
+
 // announceStopped tells the guild's alert channel (or the admin) once per deploy run that a
 // deploy stopped because its process ended, with what it did and what is left.
 func (s *Service) announceStopped(ctx context.Context, p *store.DeployProgress) (bool, error) {
