@@ -298,6 +298,8 @@ const (
 	CodeLeaseLost     Code = "lease_lost"
 	CodeUnsupported   Code = "unsupported" // a backend without conditional writes
 	CodeAccessDenied  Code = "access_denied"
+	CodeDiskFull      Code = "disk_full" // the data directory's file system is full (ENOSPC, EDQUOT)
+	CodeIO            Code = "io_error"  // the data directory's file system failed (EIO)
 )
 
 // Error is a store failure with a Code the bot can word for an admin. Key names the
@@ -307,6 +309,9 @@ type Error struct {
 	Op   string
 	Key  string
 	Err  error
+	// Part is the store that failed, Where how the operator configured it (part.go).
+	Part  Part
+	Where string
 }
 
 func (e *Error) Error() string {

@@ -53,6 +53,9 @@ func (s *Service) fail(ctx context.Context, r *run, result *Result, remaining []
 	case errors.Is(cause, ErrStopped) || errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded):
 		e.Code = CodeInterrupted
 		e.Message = "The deploy was stopped before it finished."
+	case store.PartSentence(cause) != "":
+		e.Code = CodeInterrupted
+		e.Message = store.PartSentence(cause)
 	case store.ErrorCode(cause) != "":
 		e.Code = CodeInterrupted
 		e.Message = "The deploy stopped because its records could not be saved (the storage is unavailable)."
