@@ -31,6 +31,7 @@ func TestFaultRecovery(t *testing.T) {
 	t.Run("serve SIGTERMed during a deploy", func(t *testing.T) {
 		serveStoppedMidDeploy(t, bin, syscall.SIGTERM)
 	})
+	t.Run("S3 unreachable at start-up", func(t *testing.T) { serveWithoutHistory(t, bin) })
 }
 
 // serveStoppedMidDeploy runs a deploy on instance a, sends it sig while its third Discord
