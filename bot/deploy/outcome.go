@@ -96,6 +96,7 @@ func (s *Service) fillResult(result *Result, r *run, remaining []drift.Op) {
 	result.Status = r.progress.Status
 	result.Writes = r.writes
 	result.Done = append([]drift.Op{}, r.done...)
+	result.Resumed = r.earlierDone
 	result.Remaining = append([]drift.Op{}, remaining...)
 	result.Resources = r.res.Clone()
 	result.CreatedRoles = append([]string(nil), r.createdRoles...)

@@ -204,6 +204,7 @@ func newDeployService(cfg *config.Config, dg *discordgo.Session, st *stores, log
 	return deploy.New(deploy.Config{
 		Session: dg, Shadow: st.Shadow, Coordination: st.Coordination, Logger: log,
 		DriftInterval: cfg.Drift.Interval,
+		Retry:         deploy.RetryPolicy{Budget5xx: cfg.Discord.ServerErrorBudget},
 	})
 }
 

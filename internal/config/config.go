@@ -36,6 +36,9 @@ type Discord struct {
 	// ClickBudget bounds the synchronous work of one interaction, every Redis call
 	// included, so the answer keeps at least 1 s of Discord's 3 s deadline.
 	ClickBudget time.Duration `yaml:"click_budget"`
+	// ServerErrorBudget is how long Discord may answer a deploy's writes with 5xx (retried
+	// with capped exponential backoff) before the deploy stops, resumably.
+	ServerErrorBudget time.Duration `yaml:"server_error_budget"`
 }
 
 // HTTP is the listener for the interactions endpoint (HTTP mode) and health/metrics.
@@ -117,10 +120,11 @@ const (
 func Default() *Config {
 	return &Config{
 		Discord: Discord{
-			Mode:        ModeGateway,
-			RESTBaseURL: "https://discord.com/api/v9",
-			ShardCount:  1,
-			ClickBudget: 2 * time.Second,
+			Mode:              ModeGateway,
+			RESTBaseURL:       "https://discord.com/api/v9",
+			ShardCount:        1,
+			ClickBudget:       2 * time.Second,
+			ServerErrorBudget: time.Minute,
 		},
 		HTTP: HTTP{Listen: ":8080"},
 		Redis: Redis{

@@ -111,6 +111,7 @@ func TestEveryKeyHasAnEnvOverride(t *testing.T) {
 		"redis.write_timeout":           {"5s", 5 * time.Second},
 		"redis.cluster_reload_interval": {"500ms", 500 * time.Millisecond},
 		"discord.click_budget":          {"1500ms", 1500 * time.Millisecond},
+		"discord.server_error_budget":   {"20s", 20 * time.Second},
 		"s3.bucket":                     {"arrakis-shadow", "arrakis-shadow"},
 		"s3.endpoint":                   {"http://127.0.0.1:7070", "http://127.0.0.1:7070"},
 		"s3.region":                     {"eu-west-1", "eu-west-1"},
