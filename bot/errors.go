@@ -50,6 +50,9 @@ func (b *Bot) sentenceFor(err error, ownerID string, fields ...zap.Field) string
 		part, _ := store.PartOf(err)
 		b.metric(func(m *metrics.Metrics) { m.PartFailures.WithLabelValues(string(part)).Inc() })
 		b.d.Log.Warn("store failed", append(fields, zap.String("part", string(part)), zap.Error(err))...)
+		if part == store.PartSessions {
+			return msgUnavailable // the session store's one sentence, advice included
+		}
 		return ps + " " + msgPartAdvice
 	}
 	switch store.ErrorCode(err) {

@@ -41,6 +41,9 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, mark *onceMa
 	if !isAdmin(i.Member) {
 		return say(msgNotAdmin)
 	}
+	// Every session write of this interaction carries its id, so a compare-and-swap whose
+	// reply was lost and that is re-sent reports success, not a conflict.
+	ctx = store.WithWriteID(ctx, i.ID)
 	ctx, cancel := context.WithTimeout(ctx, b.budget)
 	defer cancel()
 	switch i.Type {

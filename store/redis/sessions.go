@@ -196,7 +196,7 @@ func (s *Sessions) Update(ctx context.Context, sess *wizard.Session) (*wizard.Se
 		return nil, internal(op, key, err)
 	}
 	res, err := updateScript.Run(ctx, s.c, []string{key},
-		sess.ID, sess.Version, timeString(s.clock()), ui, data, s.ttlMillis()).Slice()
+		sess.ID, sess.Version, timeString(s.clock()), ui, data, s.ttlMillis(), store.WriteID(ctx)).Slice()
 	return s.scriptResult(op, key, res, err, "")
 }
 
@@ -211,13 +211,13 @@ func (s *Sessions) Transition(ctx context.Context, id string, expectVersion int6
 	if !ok {
 		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
 	}
-	args := []any{id, expectVersion, timeString(s.clock()), string(to), s.ttlMillis()}
+	args := []any{id, expectVersion, timeString(s.clock()), string(to), s.ttlMillis(), store.WriteID(ctx)}
 	for _, from := range wizard.States {
 		if wizard.CanTransition(from, to) {
 			args = append(args, string(from))
 		}
 	}
-	if len(args) == 5 {
+	if len(args) == 6 {
 		return nil, invalid(op, fmt.Errorf("%q is not a step the wizard can move to", to))
 	}
 	res, err := transitionScript.Run(ctx, s.c, []string{key}, args...).Slice()
@@ -238,7 +238,7 @@ func (s *Sessions) TakeOver(ctx context.Context, id string, expectVersion int64,
 		return nil, invalid(op, errors.New("a session needs an owner"))
 	}
 	res, err := takeOverScript.Run(ctx, s.c, []string{key},
-		id, expectVersion, timeString(s.clock()), ownerID, ownerName, s.ttlMillis()).Slice()
+		id, expectVersion, timeString(s.clock()), ownerID, ownerName, s.ttlMillis(), store.WriteID(ctx)).Slice()
 	return s.scriptResult(op, key, res, err, "")
 }
 
