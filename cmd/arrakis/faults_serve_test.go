@@ -32,6 +32,7 @@ func TestFaultRecovery(t *testing.T) {
 		serveStoppedMidDeploy(t, bin, syscall.SIGTERM)
 	})
 	t.Run("S3 unreachable at start-up", func(t *testing.T) { serveWithoutHistory(t, bin) })
+	t.Run("Redis paused during a click", func(t *testing.T) { serveRedisPaused(t, bin) })
 }
 
 // serveStoppedMidDeploy runs a deploy on instance a, sends it sig while its third Discord
