@@ -175,3 +175,99 @@ func serveWithoutHistory(t *testing.T, bin string) {
 		return m != nil && len(m.Embeds) > 0 && strings.Contains(m.Embeds[0].Description, "Deployed")
 	})
 }
+
+// serveHistoryLostBeforeRecord: S3 goes away after the deploy's Discord writes and before
+// its deployment record. The deploy stops with the history's sentence, /drift says the
+// same sentence, and once S3 is back Retry answers with progress and converges.
+func serveHistoryLostBeforeRecord(t *testing.T, bin string) {
+	fd := fakediscord.New(t)
+	seed := fd.Seed(fakediscord.GuildOptions{ID: testenv.GuildID(t)})
+	s3 := testenv.S3(t)
+	u, err := url.Parse(s3.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := newTCPGate(t, u.Host)
+	gate.setUp(true)
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startChild(t, bin, "a", map[string]string{
+		"ARRAKIS_DISCORD_TOKEN":          fd.BotToken(),
+		"ARRAKIS_DISCORD_APPLICATION_ID": fd.ApplicationID(),
+		"ARRAKIS_DISCORD_PUBLIC_KEY":     hex.EncodeToString(pub),
+		"ARRAKIS_DISCORD_REST_BASE_URL":  fd.RESTBase(),
+		"ARRAKIS_DISCORD_MODE":           "http",
+		"ARRAKIS_REDIS_URL":              "redis://" + testenv.RedisAddr(t),
+		"ARRAKIS_S3_BUCKET":              s3.Bucket,
+		"ARRAKIS_S3_ENDPOINT":            "http://" + gate.addr(),
+		"ARRAKIS_S3_REGION":              s3.Region,
+		"ARRAKIS_S3_ACCESS_KEY":          s3.AccessKey,
+		"ARRAKIS_S3_SECRET_KEY":          s3.SecretKey,
+		"ARRAKIS_S3_PATH_STYLE":          "true",
+		"ARRAKIS_S3_CHECKSUM":            "when_required",
+		"ARRAKIS_DATA_DIR":               t.TempDir(),
+	})
+	w := &wiz{t: t, fd: fd, seed: seed, priv: priv, live: []*child{a}, client: &http.Client{Timeout: 10 * time.Second}}
+	w.play(walkToAssets)
+	w.play(walkToReview)
+	w.play([]wizStep{{name: "deploy…", do: clickStep("deploy"), title: "Step 7 of 8 — Review"}})
+
+	// The channel's create is the deploy's last write: S3 goes away while it is in flight.
+	reached, release := fd.Stall(http.MethodPost, "/guilds/"+seed.ID+"/channels", 1)
+	t.Cleanup(release)
+	confirm := w.clickDeferred("confirm")
+	select {
+	case <-reached:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the deploy's last write never reached Discord")
+	}
+	gate.setUp(false)
+	release()
+	sentence := "Arrakis can't reach its deployment history (the S3 bucket " + s3.Bucket + " at http://" + gate.addr() + ") right now."
+	var stopped string
+	waitFor(t, 90*time.Second, "the deploy stops naming the deployment history", func() bool {
+		m := fd.Original(confirm.in.Token)
+		if m == nil || len(m.Embeds) == 0 {
+			return false
+		}
+		stopped = m.Embeds[0].Description
+		return strings.Contains(stopped, "stopped")
+	})
+	if !strings.Contains(stopped, sentence) {
+		t.Fatalf("the stopped deploy does not name the deployment history (%q):\n%s", sentence, stopped)
+	}
+	drift := w.command("drift")
+	if !strings.Contains(drift.text(), sentence) {
+		t.Fatalf("/drift with S3 down does not say the same sentence %q:\n%s", sentence, drift.text())
+	}
+
+	gate.setUp(true)
+	if setup := w.command("setup"); !strings.Contains(setup.text(), sentence) {
+		t.Fatalf("/setup does not show the stopped deploy with its sentence:\n%s", setup.text())
+	}
+	ask := w.clickDeferred("retry")
+	if !strings.Contains(ask.text(), "Retry") {
+		t.Fatalf("Retry… did not show what is left:\n%s", ask.text())
+	}
+	retry := w.clickDeferred("retry_ok")
+	if txt := retry.text(); !strings.Contains(txt, "Deploying") || strings.Contains(txt, "stopped") {
+		t.Fatalf("Retry's first answer is not progress:\n%s", txt)
+	}
+	waitFor(t, 60*time.Second, "the retried deploy completes", func() bool {
+		m := fd.Original(retry.in.Token)
+		return m != nil && len(m.Embeds) > 0 && strings.Contains(m.Embeds[0].Description, "Deployed")
+	})
+	for _, name := range []string{"Holders", "holders-chat"} {
+		n := 0
+		for _, c := range fd.Channels(seed.ID) {
+			if c.Name == name {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("%d channels named %s, want 1", n, name)
+		}
+	}
+}
