@@ -96,6 +96,7 @@ func (p *dropProxy) pipe(c net.Conn) {
 // dropped with the connection; the store re-sends it under the click's write id, the script
 // recognises its own write, and the click is told it was applied — once.
 func TestFaultRecovery(t *testing.T) {
+	t.Run("cluster master killed and paused", clusterMasterKilledAndPaused)
 	t.Run("CAS reply lost", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
