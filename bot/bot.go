@@ -45,6 +45,9 @@ type Deps struct {
 	WebLinks     WebLinks         // optional: "Open in browser" (weblink.go)
 	Log          *zap.Logger
 	Now          func() time.Time
+	// ClickBudget bounds the synchronous work of one click, every store call included
+	// (discord.click_budget; default and ceiling keep ≥ 0.5 s of Discord's 3 s).
+	ClickBudget time.Duration
 }
 
 // Bot handles interactions. It is safe for concurrent use.
@@ -54,6 +57,39 @@ type Bot struct {
 	background sync.WaitGroup
 	// budget is the time synchronous work may take before the 3-second deadline.
 	budget time.Duration
+	// stops asks each running deploy to stop after its write in flight (shutdown).
+	stopsMu sync.Mutex
+	stops   map[*func()]struct{}
+}
+
+// DefaultClickBudget leaves the answer at least 1 s of Discord's 3 s deadline.
+const DefaultClickBudget = 2 * time.Second
+
+// StopDeploys asks every deploy this instance runs to stop after the write in flight; each
+// records itself as stopped and releases its lease, so Retry (here or on another instance)
+// continues it. serve calls it on SIGTERM, before waiting for background work.
+func (b *Bot) StopDeploys() {
+	b.stopsMu.Lock()
+	defer b.stopsMu.Unlock()
+	for f := range b.stops {
+		(*f)()
+	}
+}
+
+// stoppable registers a deploy's stop until the returned func is called.
+func (b *Bot) stoppable(stop func()) func() {
+	b.stopsMu.Lock()
+	defer b.stopsMu.Unlock()
+	if b.stops == nil {
+		b.stops = map[*func()]struct{}{}
+	}
+	key := &stop
+	b.stops[key] = struct{}{}
+	return func() {
+		b.stopsMu.Lock()
+		defer b.stopsMu.Unlock()
+		delete(b.stops, key)
+	}
 }
 
 // New returns a Bot over deps.
@@ -64,7 +100,11 @@ func New(d Deps) *Bot {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Bot{d: d, budget: 2500 * time.Millisecond}
+	budget := d.ClickBudget
+	if budget <= 0 || budget > 2500*time.Millisecond {
+		budget = DefaultClickBudget
+	}
+	return &Bot{d: d, budget: budget}
 }
 
 // Wait blocks until every deferred follow-up and background deploy has finished.

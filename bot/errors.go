@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/arrakis-bot/arrakis/bot/metrics"
 	"github.com/arrakis-bot/arrakis/store"
 )
 
@@ -19,6 +20,8 @@ const (
 	msgNotOwnerFmt = "Only <@%s> can use this setup session — run /setup to take it over."
 	msgWrongGuild  = "This setup session belongs to another server. Run /setup here to start one."
 	msgUnavailable = "Arrakis can't reach its session store right now; nothing was changed. Try again in a minute."
+	// msgPartAdvice follows store.PartSentence, the one sentence naming the part that failed.
+	msgPartAdvice  = "Nothing was changed; try again in a minute."
 	msgConflict    = "Someone changed this setup at the same moment; nothing of yours was applied. Here is the current step."
 	msgOutOfDate   = "This message is out of date — here is the current step."
 	msgNotAdmin    = "You need the Manage Server permission to use Arrakis."
@@ -43,6 +46,15 @@ func newErrorID() string {
 // sentenceFor words err for an admin. Store errors with a code the admin can act on get their
 // sentence; everything else is logged in full and shown as an internal error with an id.
 func (b *Bot) sentenceFor(err error, ownerID string, fields ...zap.Field) string {
+	if ps := store.PartSentence(err); ps != "" {
+		part, _ := store.PartOf(err)
+		b.metric(func(m *metrics.Metrics) { m.PartFailures.WithLabelValues(string(part)).Inc() })
+		b.d.Log.Warn("store failed", append(fields, zap.String("part", string(part)), zap.Error(err))...)
+		if part == store.PartSessions {
+			return msgUnavailable // the session store's one sentence, advice included
+		}
+		return ps + " " + msgPartAdvice
+	}
 	switch store.ErrorCode(err) {
 	case store.CodeNotFound, store.CodeExpired:
 		return msgExpired

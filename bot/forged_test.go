@@ -135,6 +135,11 @@ func TestForgedComponents(t *testing.T) {
 	if s, err = e.Sessions.Update(ctx, s); err != nil {
 		t.Fatalf("update: %v", err)
 	}
+	// A deploy is running while its lease is live (DESIGN §5): a progress record alone
+	// would be a deploy whose process ended, shown as stopped.
+	if _, err := e.Coord.AcquireLease(ctx, "deploy:"+e.Seed.ID, time.Minute); err != nil {
+		t.Fatalf("lease: %v", err)
+	}
 	if err := e.Coord.SaveProgress(ctx, &store.DeployProgress{GuildID: e.Seed.ID, Status: wizard.DeployRoles, StartedBy: e.Owner.ID,
 		StartedAt: time.Now(), RolesTotal: 2, RolesDone: 1}); err != nil {
 		t.Fatalf("progress: %v", err)

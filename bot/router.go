@@ -41,6 +41,9 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, mark *onceMa
 	if !isAdmin(i.Member) {
 		return say(msgNotAdmin)
 	}
+	// Every session write of this interaction carries its id, so a compare-and-swap whose
+	// reply was lost and that is re-sent reports success, not a conflict.
+	ctx = store.WithWriteID(ctx, i.ID)
 	ctx, cancel := context.WithTimeout(ctx, b.budget)
 	defer cancel()
 	switch i.Type {
@@ -121,6 +124,11 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, mark *onc
 		// action compares it with the live plan before anything runs.
 		if (s.State == wizard.StateReview && id.Action == "confirm" || s.State == wizard.StateDeploy && id.Action == "retry_ok") &&
 			isPlanHash(id.Arg) && offeredRefusal(b.frame(ctx, s, "", reviewedWith(id.Arg)).Components, data) == "" {
+			return b.act(ctx, c)
+		}
+		if s.State == wizard.StateDeploy && id.Action == "refresh" {
+			// Refresh only shows the deploy as it stands; the message it is on was drawn
+			// while the deploy ran, which may have stopped since (its process ended).
 			return b.act(ctx, c)
 		}
 		if s.State == wizard.StateReview {

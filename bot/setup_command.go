@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"go.uber.org/zap"
 
+	"github.com/arrakis-bot/arrakis/bot/deploy"
 	"github.com/arrakis-bot/arrakis/bot/metrics"
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
@@ -75,7 +76,11 @@ func (b *Bot) runningDeployNotice(ctx context.Context, guildID string, s *wizard
 	if b.d.Coordination == nil || s.State == wizard.StateDeploy {
 		return ""
 	}
-	p, err := b.d.Coordination.Progress(ctx, guildID)
+	p, err := deploy.ReadProgress(ctx, b.d.Coordination, guildID)
+	if err == nil && deploy.Stale(p) {
+		b.announceStopped(ctx, guildID)
+		return fmt.Sprintf("The deploy started by <@%s> stopped part-way: %s. Deploy again from the review to continue it; nothing is made twice.", p.StartedBy, progressText(p))
+	}
 	if err != nil || p.Status == wizard.DeployCompleted || p.Status == wizard.DeployFailed {
 		return ""
 	}

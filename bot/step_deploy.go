@@ -27,7 +27,7 @@ func (b *Bot) deployProgress(ctx context.Context, s *wizard.Session) *store.Depl
 	if b.d.Coordination == nil {
 		return nil
 	}
-	p, err := b.d.Coordination.Progress(ctx, s.GuildID)
+	p, err := deploy.ReadProgress(ctx, b.d.Coordination, s.GuildID)
 	if err != nil || (s.Data.Deploy != nil && s.Data.Deploy.SnapshotID != "" && s.Data.Deploy.SnapshotID != p.SnapshotID) {
 		return nil
 	}
@@ -56,7 +56,11 @@ func deployUI(sc *stepCtx) stepUI {
 	ui := stepUI{NoNav: true}
 	var p *store.DeployProgress
 	if sc.b.d.Coordination != nil {
-		p, _ = sc.b.d.Coordination.Progress(sc.ctx, s.GuildID)
+		p, _ = deploy.ReadProgress(sc.ctx, sc.b.d.Coordination, s.GuildID)
+	}
+	p = sinceRequest(s.Data.Deploy, p)
+	if deploy.Stale(p) {
+		sc.b.announceStopped(sc.ctx, s.GuildID)
 	}
 	ui.Body = deployStatusText(s.Data.Deploy, p)
 	switch status(s.Data.Deploy, p) {
@@ -84,6 +88,16 @@ func deployUI(sc *stepCtx) stepUI {
 		ui.Buttons = []discordgo.Button{button(s, "Refresh", discordgo.SecondaryButton, "refresh")}
 	}
 	return ui
+}
+
+// sinceRequest drops a progress record written before the session's deploy was asked for:
+// right after Retry the record still holds the previous attempt's failure, and showing it
+// (with its Retry button) would invite a second click.
+func sinceRequest(d *wizard.DeployState, p *store.DeployProgress) *store.DeployProgress {
+	if p != nil && d != nil && d.Status == wizard.DeployPending && !d.Requested.IsZero() && p.UpdatedAt.Before(d.Requested) {
+		return nil
+	}
+	return p
 }
 
 // status prefers the progress record (it is written as the deploy runs) when it is about
@@ -153,7 +167,7 @@ func (b *Bot) confirmDeploy(ctx context.Context, c *click) Reply {
 		}
 		s, err := b.d.Sessions.Transition(ctx, c.s.ID, c.s.Version, wizard.StateDeploy)
 		if err == nil {
-			s, err = b.setDeployState(ctx, s, wizard.DeployState{Status: wizard.DeployPending})
+			s, err = b.setDeployState(ctx, s, wizard.DeployState{Status: wizard.DeployPending, Requested: b.now()})
 		}
 		if err != nil {
 			return b.storeFailedView(ctx, c, err), nil
@@ -210,7 +224,7 @@ func (b *Bot) retryDeploy(ctx context.Context, c *click) Reply {
 		if !rv.deployable(c.s) || rv.Review.PlanHash != c.id.Arg {
 			return b.frame(ctx, c.s, msgPlanChanged, rv), nil
 		}
-		s, err := b.setDeployState(ctx, c.s, wizard.DeployState{Status: wizard.DeployPending})
+		s, err := b.setDeployState(ctx, c.s, wizard.DeployState{Status: wizard.DeployPending, Requested: b.now()})
 		if err != nil {
 			return b.storeFailedView(ctx, c, err), nil
 		}
@@ -247,6 +261,8 @@ func (b *Bot) startDeploy(ctx context.Context, i *discordgo.Interaction, s *wiza
 	logged := append(interactionFields(i), zap.String("session", s.ID))
 	b.d.Log.Info("deploy started", logged...)
 	b.goBackground(ctx, deployTimeout, func(ctx context.Context) {
+		ctx, stop := deploy.WithStop(ctx)
+		defer b.stoppable(stop)()
 		editsDone := make(chan struct{})
 		go b.editProgress(ctx, i, s, progress, editsDone)
 		res, err := b.d.Deploy.Deploy(ctx, deploy.Request{
@@ -325,4 +341,16 @@ func (b *Bot) deployFinished(ctx context.Context, i *discordgo.Interaction, s *w
 	if b.d.Followups != nil {
 		_ = b.d.Followups.EditOriginal(ctx, i, b.frame(ctx, cur, "", nil).edit())
 	}
+}
+
+// announceStopped raises, in the background and once per deploy run, the guild's alert for
+// a deploy whose process ended mid-way.
+func (b *Bot) announceStopped(ctx context.Context, guildID string) {
+	a, ok := b.d.Deploy.(interface {
+		AnnounceStopped(ctx context.Context, guildID string)
+	})
+	if !ok {
+		return
+	}
+	b.goBackground(ctx, time.Minute, func(ctx context.Context) { a.AnnounceStopped(ctx, guildID) })
 }

@@ -26,7 +26,8 @@ func (r *raceOnce) Update(ctx context.Context, s *wizard.Session) (*wizard.Sessi
 			return nil, err
 		}
 		cur.Data.CommunityName = "Changed Meanwhile"
-		if _, err := r.Sessions.Update(ctx, cur); err != nil {
+		// The winning click is another interaction: its write carries its own id.
+		if _, err := r.Sessions.Update(store.WithWriteID(ctx, "1499999999999999999"), cur); err != nil {
 			return nil, err
 		}
 	}

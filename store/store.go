@@ -217,6 +217,9 @@ type Coordination interface {
 	RenewLease(ctx context.Context, l *Lease, ttl time.Duration) error
 	// ReleaseLease gives a lease up; only its holder can.
 	ReleaseLease(ctx context.Context, l *Lease) error
+	// LeaseHeld reports whether anyone holds the named lease now. A deploy whose progress
+	// says "running" while its lease is gone has stopped (its process ended).
+	LeaseHeld(ctx context.Context, name string) (bool, error)
 	// MarkOnce records key for ttl and reports whether this call was the first to do so
 	// (a repeated interaction id, a drift report already posted).
 	MarkOnce(ctx context.Context, key string, ttl time.Duration) (first bool, err error)
@@ -295,6 +298,8 @@ const (
 	CodeLeaseLost     Code = "lease_lost"
 	CodeUnsupported   Code = "unsupported" // a backend without conditional writes
 	CodeAccessDenied  Code = "access_denied"
+	CodeDiskFull      Code = "disk_full" // the data directory's file system is full (ENOSPC, EDQUOT)
+	CodeIO            Code = "io_error"  // the data directory's file system failed (EIO)
 )
 
 // Error is a store failure with a Code the bot can word for an admin. Key names the
@@ -304,6 +309,9 @@ type Error struct {
 	Op   string
 	Key  string
 	Err  error
+	// Part is the store that failed, Where how the operator configured it (part.go).
+	Part  Part
+	Where string
 }
 
 func (e *Error) Error() string {

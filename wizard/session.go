@@ -81,6 +81,9 @@ type DeployState struct {
 	Status     DeployStatus `json:"status"`
 	SnapshotID string       `json:"snapshotId,omitempty"`
 	Error      string       `json:"error,omitempty"`
+	// Requested is when Deploy or Retry was confirmed: a progress record older than that
+	// is the previous attempt's, and is not shown as this one's.
+	Requested time.Time `json:"requested,omitzero"`
 }
 
 // NewSessionID makes an id "<guildID>.<random>". Embedding the guild lets a store find the

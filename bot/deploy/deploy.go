@@ -66,9 +66,15 @@ type Config struct {
 // turned off per request; the executor waits instead, but never longer than Budget in total
 // for one write, and gives a 5xx at most Attempts5xx attempts.
 type RetryPolicy struct {
-	Budget      time.Duration // total time one write may spend waiting for rate limits (default 30 s)
-	Attempts5xx int           // attempts for a write answered 5xx (default 4)
+	Budget time.Duration // total time one write may spend waiting for rate limits (default 30 s)
+	// Budget5xx is how long a run of 5xx answers (an outage) may last before the deploy
+	// stops resumably (default 60 s, discord.server_error_budget).
+	Budget5xx time.Duration
+	// Attempts5xx bounds a read's attempts on 5xx (default 4); for writes, when set, it
+	// also bounds the attempts within Budget5xx.
+	Attempts5xx int
 	BaseBackoff time.Duration // first 5xx backoff, doubled each time, with jitter (default 250 ms)
+	MaxBackoff  time.Duration // cap of one backoff (default 5 s)
 }
 
 // Service deploys manifests, reports drift and fixes it. Safe for concurrent use.
@@ -77,6 +83,9 @@ type Service struct {
 	dg     *discordgo.Session
 	client *http.Client // the session's client with rate-limit headers of 429s kept from discordgo
 	log    *zap.Logger
+	// writeAttempts bounds a write's attempts on 5xx when the caller set Attempts5xx;
+	// otherwise (0) only Budget5xx does.
+	writeAttempts int
 
 	mu        sync.Mutex
 	botUserID string // cached from State or @me
@@ -93,8 +102,15 @@ func New(cfg Config) *Service {
 	if cfg.Retry.Budget <= 0 {
 		cfg.Retry.Budget = 30 * time.Second
 	}
+	writeAttempts := cfg.Retry.Attempts5xx // 0: writes are bounded by Budget5xx alone
 	if cfg.Retry.Attempts5xx <= 0 {
 		cfg.Retry.Attempts5xx = 4
+	}
+	if cfg.Retry.Budget5xx <= 0 {
+		cfg.Retry.Budget5xx = 60 * time.Second
+	}
+	if cfg.Retry.MaxBackoff <= 0 {
+		cfg.Retry.MaxBackoff = 5 * time.Second
 	}
 	if cfg.Retry.BaseBackoff <= 0 {
 		cfg.Retry.BaseBackoff = 250 * time.Millisecond
@@ -112,7 +128,7 @@ func New(cfg Config) *Service {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	s := &Service{cfg: cfg, dg: cfg.Session, log: log}
+	s := &Service{cfg: cfg, dg: cfg.Session, log: log, writeAttempts: writeAttempts}
 	if s.dg != nil {
 		s.client = guardClient(s.dg.Client, cfg.Retry.Budget)
 	}
@@ -158,7 +174,10 @@ type Result struct {
 	Status     wizard.DeployStatus `json:"status"`
 	Writes     int                 `json:"writes"` // Discord write calls made by this run
 	// Done and Remaining are the plan's operations that were and were not carried out.
-	Done      []drift.Op         `json:"done"`
+	Done []drift.Op `json:"done"`
+	// Resumed counts the changes earlier, interrupted runs of this deploy made before this
+	// run resumed it: the deploy's whole total is len(Done)+Resumed.
+	Resumed   int                `json:"resumed,omitempty"`
 	Remaining []drift.Op         `json:"remaining"`
 	Resources wizard.ResourceMap `json:"resources"`
 	// CreatedRoles and CreatedChannels are the ids this run created.
@@ -237,9 +256,10 @@ type HistoryEntry struct {
 	Deployed *store.Deployment  `json:"deployed,omitempty"`
 }
 
-// Progress is the guild's latest deploy progress (store.CodeNotFound when none).
+// Progress is the guild's latest deploy progress (store.CodeNotFound when none), shown as
+// stopped when its deploy's lease is gone (ReadProgress).
 func (s *Service) Progress(ctx context.Context, guildID string) (*store.DeployProgress, error) {
-	return s.cfg.Coordination.Progress(ctx, guildID)
+	return ReadProgress(ctx, s.cfg.Coordination, guildID)
 }
 
 // SetRerun sets the advice that ends a preflight problem (Config.Rerun) for a caller

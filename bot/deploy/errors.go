@@ -3,6 +3,8 @@ package deploy
 import (
 	"errors"
 	"time"
+
+	"github.com/arrakis-bot/arrakis/store"
 )
 
 // Code is the kind of a deploy failure the bot and the CLI word for an admin.
@@ -81,6 +83,9 @@ func UserMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) && e.Message != "" {
 		return e.Message
+	}
+	if ps := store.PartSentence(err); ps != "" {
+		return ps + " Nothing was changed; try again in a minute."
 	}
 	return "Something went wrong on our side; the details are in the bot's log. Try again in a minute."
 }

@@ -24,10 +24,13 @@ type run struct {
 	progress *store.DeployProgress
 	onProg   func(store.DeployProgress)
 
-	writes          int // writes made by this run (the k of the afterWrite hook)
-	done            []drift.Op
-	createdRoles    []string
-	createdChannels []string
+	writes int // writes made by this run (the k of the afterWrite hook)
+	// earlier* count what the interrupted runs of this deploy did before this one resumed
+	// it, so that progress and result totals count the whole deploy.
+	earlierDone, earlierRoles, earlierChannels int
+	done                                       []drift.Op
+	createdRoles                               []string
+	createdChannels                            []string
 }
 
 // opPhase is the deploy status an operation belongs to.

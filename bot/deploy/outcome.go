@@ -53,6 +53,9 @@ func (s *Service) fail(ctx context.Context, r *run, result *Result, remaining []
 	case errors.Is(cause, ErrStopped) || errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded):
 		e.Code = CodeInterrupted
 		e.Message = "The deploy was stopped before it finished."
+	case store.PartSentence(cause) != "":
+		e.Code = CodeInterrupted
+		e.Message = store.PartSentence(cause)
 	case store.ErrorCode(cause) != "":
 		e.Code = CodeInterrupted
 		e.Message = "The deploy stopped because its records could not be saved (the storage is unavailable)."
@@ -93,6 +96,7 @@ func (s *Service) fillResult(result *Result, r *run, remaining []drift.Op) {
 	result.Status = r.progress.Status
 	result.Writes = r.writes
 	result.Done = append([]drift.Op{}, r.done...)
+	result.Resumed = r.earlierDone
 	result.Remaining = append([]drift.Op{}, remaining...)
 	result.Resources = r.res.Clone()
 	result.CreatedRoles = append([]string(nil), r.createdRoles...)

@@ -11,11 +11,16 @@ import (
 func (s *Service) report(result *Result, r *run) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Deployed %s to this server", result.SnapshotID)
-	if len(result.Done) == 0 {
+	if len(result.Done)+result.Resumed == 0 {
 		b.WriteString(": it already matched, nothing had to change.")
 		return b.String()
 	}
-	fmt.Fprintf(&b, " with %d change%s.", len(result.Done), plural(len(result.Done)))
+	total := len(result.Done) + result.Resumed
+	fmt.Fprintf(&b, " with %d change%s", total, plural(total))
+	if result.Resumed > 0 {
+		fmt.Fprintf(&b, " (%d of them before it was resumed)", result.Resumed)
+	}
+	b.WriteString(".")
 	if len(result.CreatedRoles) > 0 {
 		b.WriteString("\nRoles made: ")
 		b.WriteString(mentions("<@&", result.CreatedRoles))
@@ -38,8 +43,9 @@ func (s *Service) report(result *Result, r *run) string {
 
 // summary says what a stopped deploy did and what it did not.
 func summary(result *Result) string {
+	done := len(result.Done) + result.Resumed
 	return fmt.Sprintf("Done: %d change%s (%d role%s and %d channel%s made); not done: %d.",
-		len(result.Done), plural(len(result.Done)),
+		done, plural(done),
 		len(result.CreatedRoles), plural(len(result.CreatedRoles)),
 		len(result.CreatedChannels), plural(len(result.CreatedChannels)),
 		len(result.Remaining))

@@ -3,6 +3,7 @@ package deploy
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,6 +70,11 @@ func TestDeployResume(t *testing.T) {
 				}
 				if got := layout(fd, e.guild.ID); got != want {
 					t.Fatalf("resumed guild differs from a one-shot deploy:\n got:\n%s\nwant:\n%s", got, want)
+				}
+				// Totals count the whole deploy: what the cut run did and what the resume did.
+				whole := len(res.Done) + res.Resumed
+				if res.Resumed != len(de.Result.Done) || !strings.Contains(res.Report, fmt.Sprintf("with %d change", whole)) {
+					t.Errorf("resumed result counts %d earlier changes (the cut run made %d); report %q does not say %d in all", res.Resumed, len(de.Result.Done), res.Report, whole)
 				}
 				if res.SnapshotID != "v00000001" {
 					t.Errorf("resume made snapshot %s, want v00000001 reused", res.SnapshotID)

@@ -103,11 +103,22 @@ func restStatus(err error) (status, code int) {
 // backoff is the wait before the attempt-th retry of a 5xx (attempt ≥ 1): exponential
 // with full jitter in [d/2, d].
 func (s *Service) backoff(attempt int) time.Duration {
-	d := s.cfg.Retry.BaseBackoff << (attempt - 1)
-	if d > 10*time.Second {
-		d = 10 * time.Second
+	d := s.cfg.Retry.BaseBackoff << min(attempt-1, 20)
+	if d > s.cfg.Retry.MaxBackoff || d <= 0 {
+		d = s.cfg.Retry.MaxBackoff
 	}
 	return d/2 + rand.N(d/2+1)
+}
+
+// within5xxBudget reports whether a deploy whose writes have failed since outageStart may
+// try again (the attempt-th retry): while the outage and the next wait fit in the 5xx
+// budget. A 429 whose retry_after is past its own budget stops at once (withRateLimitRetry).
+func (s *Service) within5xxBudget(outageStart time.Time, attempt int) bool {
+	if s.writeAttempts > 0 && attempt >= s.writeAttempts {
+		return false
+	}
+	next := s.cfg.Retry.BaseBackoff << min(attempt-1, 20)
+	return time.Since(outageStart)+min(next, s.cfg.Retry.MaxBackoff)/2 <= s.cfg.Retry.Budget5xx
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

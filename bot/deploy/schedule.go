@@ -86,8 +86,15 @@ func (s *Service) CheckDrift(ctx context.Context, guildID string) (bool, error) 
 	if err != nil || !first {
 		return false, err
 	}
-	if p, err := s.cfg.Coordination.Progress(ctx, guildID); err == nil && running(p) && s.cfg.Now().Sub(p.UpdatedAt) < 2*s.cfg.LeaseTTL {
-		return false, nil // a deploy is under way: its half-done state is not drift
+	if p, err := ReadProgress(ctx, s.cfg.Coordination, guildID); err == nil {
+		if running(p) {
+			return false, nil // a deploy is under way: its half-done state is not drift
+		}
+		if Stale(p) {
+			// Its process ended mid-deploy: say so once, and leave the half-done state to
+			// Retry rather than report it as drift.
+			return s.announceStopped(ctx, p)
+		}
 	}
 	view, err := s.Drift(ctx, guildID)
 	if ErrorCode(err) == CodeNoManifest {
@@ -137,4 +144,37 @@ func running(p *store.DeployProgress) bool {
 		return true
 	}
 	return false
+}
+
+// AnnounceStopped announces the guild's deploy when it stopped because its process ended
+// (see announceStopped); the wizard calls it when it shows such a deploy, so the alert does
+// not wait for the next scheduled check.
+func (s *Service) AnnounceStopped(ctx context.Context, guildID string) {
+	p, err := ReadProgress(ctx, s.cfg.Coordination, guildID)
+	if err != nil || !Stale(p) {
+		return
+	}
+	if _, err := s.announceStopped(ctx, p); err != nil {
+		s.log.Warn("announce a stopped deploy failed", zap.String("guild", guildID), zap.Error(err))
+	}
+}
+
+// announceStopped tells the guild's alert channel (or the admin) once per deploy run that a
+// deploy stopped because its process ended, with what it did and what is left.
+func (s *Service) announceStopped(ctx context.Context, p *store.DeployProgress) (bool, error) {
+	first, err := s.cfg.Coordination.MarkOnce(ctx, fmt.Sprintf("deploystopped:%s:%s:%d", p.GuildID, p.DeployID, p.StartedAt.UnixNano()), store.ProgressTTL)
+	if err != nil || !first {
+		return false, err
+	}
+	snap, err := s.cfg.Shadow.Latest(ctx, p.GuildID)
+	if err != nil {
+		return false, fmt.Errorf("read the manifest of guild %s to announce a stopped deploy: %w", p.GuildID, err)
+	}
+	subject := fmt.Sprintf("deploy:%s:failed:%d", p.SnapshotID, p.StartedAt.UnixNano())
+	dmUser := ""
+	if snap.Manifest.AlertChannel() == "" {
+		dmUser = s.lastDiscordDeployer(ctx, p.GuildID, p.StartedBy)
+	}
+	a := s.newAlert(p.GuildID, store.AlertDeploy, subject, p.Error+" Open /setup to retry it.", dmUser)
+	return s.deliver(ctx, a, snap.Manifest), nil
 }

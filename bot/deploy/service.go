@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -266,6 +267,9 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 	}
 	if st.resuming && st.progress.SnapshotID == snap.ID {
 		r.progress.Writes = st.progress.Writes // the deployment record counts every write
+		// Totals count the whole deploy, not only the part this run resumes.
+		r.earlierDone, r.earlierRoles, r.earlierChannels = st.progress.Done, st.progress.RolesDone, st.progress.ChannelsDone
+		r.progress.Done, r.progress.RolesDone, r.progress.ChannelsDone = r.earlierDone, r.earlierRoles, r.earlierChannels
 	}
 	r.setTotals(st.plan)
 	if err := r.saveProgress(ctx); err != nil {
@@ -274,34 +278,22 @@ func (s *Service) deployLocked(ctx context.Context, req Request) (*Result, error
 	result := &Result{GuildID: guildID, SnapshotID: snap.ID, Version: snap.Version, Reused: reused}
 
 	plan := st.plan
-	for attempt := 1; ; attempt++ {
+	var outage time.Time // when the current run of failed writes began
+	attempt := 1
+	for {
 		n, err := r.execute(ctx, plan)
 		if err == nil {
 			break
 		}
-		var crash *crashError
-		if !errors.As(err, &crash) && ctx.Err() == nil && (isServerError(err) || isStale(err)) && attempt < s.cfg.Retry.Attempts5xx {
-			// The write may or may not have been applied (5xx), or someone changed the
-			// guild under the plan (an unknown role or channel): read the guild again and
-			// plan what is left, recognising through the journal what an earlier write made.
-			s.log.Info("deploy write failed with a server error; re-reading the guild", zap.String("guild", guildID), zap.Int("attempt", attempt), zap.Error(err))
-			if serr := sleep(ctx, s.backoff(attempt)); serr == nil {
-				next, rerr := s.replan(ctx, r, req.Prune)
-				if rerr == nil {
-					if req.onlyDeletes {
-						next = deletesOnly(next)
-					}
-					if req.PlanHash == "" || withinPlan(next, st.plan) {
-						plan = next
-						continue
-					}
-					// What is left is no longer part of what the admin confirmed.
-					rerr = errBeyondConfirmed
-				}
-				err = rerr
-			}
+		if n > 0 || outage.IsZero() {
+			// Writes went through since the last failure: a new outage, a new budget.
+			outage, attempt = time.Now(), 1
 		}
-		return nil, s.fail(ctx, r, result, plan[min(n, len(plan)):], err)
+		next, err := s.afterServerError(ctx, r, req, st.plan, err, outage, &attempt)
+		if err != nil {
+			return nil, s.fail(ctx, r, result, plan[min(n, len(plan)):], err)
+		}
+		plan = next
 	}
 
 	result.Resources = r.res.Clone()
@@ -340,7 +332,7 @@ func (s *Service) replan(ctx context.Context, r *run, prune bool) ([]drift.Op, e
 
 func (r *run) setTotals(ops []drift.Op) {
 	p := r.progress
-	p.Total, p.RolesTotal, p.ChannelsTotal = len(ops), 0, 0
+	p.Total, p.RolesTotal, p.ChannelsTotal = r.earlierDone+len(ops), r.earlierRoles, r.earlierChannels
 	for _, op := range ops {
 		if isRoleOp(op) {
 			p.RolesTotal++
@@ -385,5 +377,38 @@ func (s *Service) markRefused(ctx context.Context, guildID, msg string) {
 	p.Status, p.Error, p.UpdatedAt = wizard.DeployFailed, msg, s.cfg.Now()
 	if err := s.cfg.Coordination.SaveProgress(ctx, p); err != nil {
 		s.log.Warn("save refused deploy progress failed", zap.String("guild", guildID), zap.Error(err))
+	}
+}
+
+// afterServerError decides what follows a failed write. A 5xx (the write may or may not
+// have been applied) or a stale plan (someone changed the guild under it) is retried with
+// capped exponential backoff and jitter while the outage is within the 5xx budget: read the
+// guild again and plan what is left, recognising through the journal what an earlier
+// write made. The deploy's lease is renewed meanwhile. It returns the plan to go on with,
+// or the error that stops the deploy (resumably).
+func (s *Service) afterServerError(ctx context.Context, r *run, req Request, confirmed []drift.Op, err error, outage time.Time, attempt *int) ([]drift.Op, error) {
+	var crash *crashError
+	for {
+		if errors.As(err, &crash) || ctx.Err() != nil || !(isServerError(err) || isStale(err)) || !s.within5xxBudget(outage, *attempt) {
+			return nil, err
+		}
+		s.log.Info("deploy write failed with a server error; re-reading the guild", zap.String("guild", r.guildID), zap.Int("attempt", *attempt), zap.Error(err))
+		if sleep(ctx, s.backoff(*attempt)) != nil {
+			return nil, err
+		}
+		*attempt++
+		next, rerr := s.replan(ctx, r, req.Prune)
+		if rerr != nil {
+			err = rerr // a re-read that fails with a 5xx is the same outage going on
+			continue
+		}
+		if req.onlyDeletes {
+			next = deletesOnly(next)
+		}
+		if req.PlanHash != "" && !withinPlan(next, confirmed) {
+			// What is left is no longer part of what the admin confirmed.
+			return nil, errBeyondConfirmed
+		}
+		return next, nil
 	}
 }

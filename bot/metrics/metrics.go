@@ -36,6 +36,10 @@ type Metrics struct {
 	RedisErrors      *prometheus.CounterVec
 	DiscordDuration  *prometheus.HistogramVec
 	DiscordErrors    *prometheus.CounterVec
+	// PartFailures counts failures shown to an admin by the part that failed (sessions,
+	// coordination, history, discord); PartUp is each store's last readiness check.
+	PartFailures *prometheus.CounterVec
+	PartUp       *prometheus.GaugeVec
 }
 
 // New creates the collectors and registers them with reg (a fresh prometheus.NewRegistry()
@@ -99,8 +103,16 @@ func New(reg prometheus.Registerer) *Metrics {
 			Name: "arrakis_discord_errors_total",
 			Help: "Discord REST requests that failed, by method, route template and status class.",
 		}, []string{"method", "route", "status"}),
+		PartFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "arrakis_part_failures_total",
+			Help: "Failures shown to an admin, by the part that failed: sessions, coordination, history (S3 or the data directory), discord.",
+		}, []string{"part"}),
+		PartUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "arrakis_part_up",
+			Help: "1 when the part answered its last readiness check (/readyz), else 0: sessions, coordination, history.",
+		}, []string{"part"}),
 	}
-	reg.MustRegister(m.Sessions, m.StepCompletions, m.StepBacks, m.StepDuration, m.ValidationErrors,
+	reg.MustRegister(m.PartFailures, m.PartUp, m.Sessions, m.StepCompletions, m.StepBacks, m.StepDuration, m.ValidationErrors,
 		m.Interactions, m.Deploys, m.DeployDuration, m.DriftItems, m.RedisDuration, m.RedisErrors,
 		m.DiscordDuration, m.DiscordErrors)
 	return m

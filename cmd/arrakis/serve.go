@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -78,7 +79,7 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := metrics.New(reg)
-	st, closeStores, err := openStores(ctx, cfg, m.RedisHook())
+	st, closeStores, err := openStoresFor(ctx, cfg, log, m.RedisHook())
 	if err != nil {
 		ln.Close()
 		return err
@@ -99,9 +100,9 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 	b := bot.New(bot.Deps{
 		Sessions: st.Sessions, Coordination: st.Coordination, Shadow: st.Shadow,
 		Guilds: svc, Deploy: svc, Followups: bot.SessionFollowups{S: bot.CallbackSession(dg)}, Log: log, Metrics: m,
-		WebLinks: webLinks(wv),
+		WebLinks: webLinks(wv), ClickBudget: cfg.Discord.ClickBudget,
 	})
-	srv, err := newHTTPServer(cfg, b, st, reg, log, wv)
+	srv, err := newHTTPServer(cfg, b, st, reg, m, log, wv)
 	if err != nil {
 		ln.Close()
 		return err
@@ -198,6 +199,9 @@ func shutdown(srv *http.Server, dg *discordgo.Session, b *bot.Bot, log *zap.Logg
 	if cerr := dg.Close(); cerr != nil {
 		log.Debug("close gateway", zap.Error(cerr))
 	}
+	// A deploy under way stops after its write in flight, records itself as stopped and
+	// releases its lease, so that Retry continues it here or on another instance.
+	b.StopDeploys()
 	done := make(chan struct{})
 	go func() { b.Wait(); close(done) }()
 	select {
@@ -211,11 +215,11 @@ func shutdown(srv *http.Server, dg *discordgo.Session, b *bot.Bot, log *zap.Logg
 // newHTTPServer serves /healthz, /readyz, /metrics, the web view under /web/ when there is
 // one, and, in HTTP mode, /interactions, with read timeouts so a slow client cannot hold a
 // connection.
-func newHTTPServer(cfg *config.Config, b *bot.Bot, st *stores, reg *prometheus.Registry, log *zap.Logger, wv *web.Server) (*http.Server, error) {
+func newHTTPServer(cfg *config.Config, b *bot.Bot, st *stores, reg *prometheus.Registry, m *metrics.Metrics, log *zap.Logger, wv *web.Server) (*http.Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	mux.HandleFunc("GET /readyz", readyz(st, log))
+	mux.HandleFunc("GET /readyz", readyz(st, m, log))
 	mountWebView(mux, wv)
 	if cfg.Discord.Mode == config.ModeHTTP {
 		key, err := bot.ParsePublicKey(cfg.Discord.PublicKey)
@@ -231,32 +235,74 @@ func newHTTPServer(cfg *config.Config, b *bot.Bot, st *stores, reg *prometheus.R
 	}, nil
 }
 
-// readyz answers 200 when the session store, coordination and shadow store answer.
-func readyz(st *stores, log *zap.Logger) http.HandlerFunc {
+// readyz answers 200 while the session store and coordination answer — the wizard can be
+// served — with each part's state in the body. The deployment history being down (or the
+// data directory not writable) shows in the body and in arrakis_part_up, never as a 503
+// that would take every instance out of a load balancer.
+func readyz(st *stores, m *metrics.Metrics, log *zap.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
-		if err := checkStores(ctx, st); err != nil {
-			log.Warn("not ready", zap.Error(err))
-			http.Error(w, "not ready: a store does not answer", http.StatusServiceUnavailable)
-			return
+		ready := true
+		var body strings.Builder
+		for _, p := range checkParts(ctx, st) {
+			up := 1.0
+			line := string(p.part) + ": ok"
+			if p.err != nil {
+				up = 0
+				line = string(p.part) + ": failing — " + partLine(p.err)
+				log.Warn("readiness: a part does not answer", zap.String("part", string(p.part)), zap.Error(p.err))
+				if p.part != store.PartHistory {
+					ready = false
+				}
+			}
+			if m != nil {
+				m.PartUp.WithLabelValues(string(p.part)).Set(up)
+			}
+			body.WriteString(line + "\n")
 		}
-		_, _ = w.Write([]byte("ready\n"))
+		head := "ready\n"
+		if !ready {
+			head = "not ready: the wizard's stores do not answer\n"
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		_, _ = w.Write([]byte(head + body.String()))
 	}
+}
+
+// partLine is a part's failure as the body of /readyz shows it.
+func partLine(err error) string {
+	if s := store.PartSentence(err); s != "" {
+		return s
+	}
+	return "it does not answer."
 }
 
 // readyProbeGuild is a guild id no real guild has; reads of it touch each store cheaply.
 const readyProbeGuild = "0"
 
-func checkStores(ctx context.Context, st *stores) error {
-	if _, err := st.Sessions.ExistsForGuild(ctx, readyProbeGuild); err != nil {
-		return fmt.Errorf("sessions: %w", err)
+type partState struct {
+	part store.Part
+	err  error
+}
+
+// checkParts asks each part a cheap question; the data directory is also written to (a
+// synced temporary file), since a full disk still answers reads.
+func checkParts(ctx context.Context, st *stores) []partState {
+	var out []partState
+	_, err := st.Sessions.ExistsForGuild(ctx, readyProbeGuild)
+	out = append(out, partState{store.PartSessions, store.Tag(err, store.PartSessions, "")})
+	_, err = st.Coordination.Progress(ctx, readyProbeGuild)
+	if store.IsCode(err, store.CodeNotFound) {
+		err = nil
 	}
-	if _, err := st.Coordination.Progress(ctx, readyProbeGuild); err != nil && !store.IsCode(err, store.CodeNotFound) {
-		return fmt.Errorf("coordination: %w", err)
+	out = append(out, partState{store.PartCoordination, store.Tag(err, store.PartCoordination, "")})
+	if w, ok := st.Shadow.(interface{ Writable(context.Context) error }); ok {
+		err = w.Writable(ctx)
+	} else if _, err = st.Shadow.List(ctx, readyProbeGuild); store.IsCode(err, store.CodeNotFound) {
+		err = nil
 	}
-	if _, err := st.Shadow.List(ctx, readyProbeGuild); err != nil && !store.IsCode(err, store.CodeNotFound) {
-		return fmt.Errorf("shadow: %w", err)
-	}
-	return nil
+	out = append(out, partState{store.PartHistory, err})
+	return out
 }

@@ -38,6 +38,18 @@ type stores struct {
 // redisHooks are added to the Redis client when one is configured (serve passes the
 // metrics hook; the CLI passes none).
 func openStores(ctx context.Context, cfg *config.Config, redisHooks ...goredis.Hook) (*stores, func(), error) {
+	return openStoresFor(ctx, cfg, nil, redisHooks...)
+}
+
+// historyRetry is how often serve retries a deployment history that did not answer.
+const historyRetry = 2 * time.Second
+
+// openStoresFor is openStores; with a log (serve), an S3 history that cannot be reached at
+// start-up does not stop the process: the wizard needs only the session store. The
+// history is then gated (store.GatedShadow) and checked again in the background until it
+// answers and its conditional-write check passes; the log says which setting and address
+// fail.
+func openStoresFor(ctx context.Context, cfg *config.Config, log *zap.Logger, redisHooks ...goredis.Hook) (*stores, func(), error) {
 	st := &stores{}
 	var closers []func()
 	closeAll := func() {
@@ -52,6 +64,7 @@ func openStores(ctx context.Context, cfg *config.Config, redisHooks ...goredis.H
 	} else {
 		c, err := redis.Connect(ctx, cfg.Redis.URL, redis.ConnOptions{
 			DialTimeout: cfg.Redis.DialTimeout, ReadTimeout: cfg.Redis.ReadTimeout, WriteTimeout: cfg.Redis.WriteTimeout,
+			ClusterReloadInterval: cfg.Redis.ClusterReloadInterval,
 		})
 		if err != nil {
 			return nil, nil, redisFailure(cfg, err)
@@ -96,8 +109,19 @@ func openStores(ctx context.Context, cfg *config.Config, redisHooks ...goredis.H
 			return nil, nil, s3Failure(cfg, err)
 		}
 		if err := sh.Check(ctx); err != nil {
-			closeAll()
-			return nil, nil, s3Failure(cfg, err)
+			if log == nil || !store.IsCode(err, store.CodeUnavailable) {
+				closeAll()
+				return nil, nil, s3Failure(cfg, err)
+			}
+			g := store.NewGatedShadow(sh, sh.Where(), err)
+			log.Warn("the deployment history does not answer; serving the wizard and retrying in the background (deploys, drift and rollback wait for it)",
+				zap.String("setting", "s3.endpoint, s3.bucket"), zap.String("endpoint", cfg.S3.Endpoint), zap.String("bucket", cfg.S3.Bucket), zap.Error(err))
+			rctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+			done := make(chan struct{})
+			go retryHistory(rctx, g, log, done)
+			closers = append(closers, func() { stop(); <-done })
+			st.Shadow = g
+			return st, closeAll, nil
 		}
 		st.Shadow = sh
 	}
@@ -180,5 +204,28 @@ func newDeployService(cfg *config.Config, dg *discordgo.Session, st *stores, log
 	return deploy.New(deploy.Config{
 		Session: dg, Shadow: st.Shadow, Coordination: st.Coordination, Logger: log,
 		DriftInterval: cfg.Drift.Interval,
+		Retry:         deploy.RetryPolicy{Budget5xx: cfg.Discord.ServerErrorBudget},
 	})
+}
+
+// retryHistory checks a gated history every historyRetry until it passes.
+func retryHistory(ctx context.Context, g *store.GatedShadow, log *zap.Logger, done chan<- struct{}) {
+	defer close(done)
+	t := time.NewTicker(historyRetry)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := g.Check(cctx)
+		cancel()
+		if err == nil {
+			log.Info("the deployment history answers and honours conditional writes; deploys, drift and rollback are available")
+			return
+		}
+		log.Debug("the deployment history still does not answer", zap.Error(err))
+	}
 }

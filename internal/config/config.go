@@ -33,6 +33,12 @@ type Discord struct {
 	GatewayURL    string `yaml:"gateway_url"`    // empty = the URL Discord announces
 	ShardID       int    `yaml:"shard_id"`       // gateway mode: this instance's shard
 	ShardCount    int    `yaml:"shard_count"`    // gateway mode: total shards
+	// ClickBudget bounds the synchronous work of one interaction, every Redis call
+	// included, so the answer keeps at least 1 s of Discord's 3 s deadline.
+	ClickBudget time.Duration `yaml:"click_budget"`
+	// ServerErrorBudget is how long Discord may answer a deploy's writes with 5xx (retried
+	// with capped exponential backoff) before the deploy stops, resumably.
+	ServerErrorBudget time.Duration `yaml:"server_error_budget"`
 }
 
 // HTTP is the listener for the interactions endpoint (HTTP mode) and health/metrics.
@@ -46,6 +52,9 @@ type Redis struct {
 	DialTimeout  time.Duration `yaml:"dial_timeout"`
 	ReadTimeout  time.Duration `yaml:"read_timeout"`
 	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// ClusterReloadInterval is how often a Cluster client reloads its topology; it also
+	// reloads after a connection error or timeout.
+	ClusterReloadInterval time.Duration `yaml:"cluster_reload_interval"`
 }
 
 // S3 holds versioned shadow state; an empty bucket keeps it in the data directory.
@@ -111,15 +120,19 @@ const (
 func Default() *Config {
 	return &Config{
 		Discord: Discord{
-			Mode:        ModeGateway,
-			RESTBaseURL: "https://discord.com/api/v9",
-			ShardCount:  1,
+			Mode:              ModeGateway,
+			RESTBaseURL:       "https://discord.com/api/v9",
+			ShardCount:        1,
+			ClickBudget:       2 * time.Second,
+			ServerErrorBudget: time.Minute,
 		},
 		HTTP: HTTP{Listen: ":8080"},
 		Redis: Redis{
 			DialTimeout:  2 * time.Second,
 			ReadTimeout:  2 * time.Second,
 			WriteTimeout: 2 * time.Second,
+			// A promoted replica serves clicks within about this long.
+			ClusterReloadInterval: time.Second,
 		},
 		S3: S3{
 			Region:   "us-east-1",

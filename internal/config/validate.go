@@ -72,10 +72,16 @@ func (c *Config) Validate() error {
 	}{
 		{"redis.dial_timeout", c.Redis.DialTimeout}, {"redis.read_timeout", c.Redis.ReadTimeout},
 		{"redis.write_timeout", c.Redis.WriteTimeout}, {"session.ttl", c.Session.TTL},
+		{"redis.cluster_reload_interval", c.Redis.ClusterReloadInterval}, {"discord.click_budget", d.ClickBudget},
+		{"discord.server_error_budget", d.ServerErrorBudget},
 	} {
 		if p.v <= 0 {
 			bad(p.key, "%s must be more than zero", p.v)
 		}
+	}
+
+	if d.ClickBudget > 2*time.Second {
+		bad("discord.click_budget", "%s leaves the answer less than 1s of Discord's 3s deadline; use 2s or less", d.ClickBudget)
 	}
 
 	if c.S3.Bucket != "" && !isBucketName(c.S3.Bucket) {

@@ -18,6 +18,31 @@ type failure struct {
 	code           int    // Discord's JSON error code; 0 for FailNext
 	message        string // its message; empty for FailNext
 	global         bool   // a global 429 (FailNextGlobal)
+	// lasting > 0 (LoseThenFailFor): the rule fails every matching request from its first
+	// match until lasting has passed (until), then never again.
+	lasting time.Duration
+	until   time.Time
+	after   *failure // the rule waits until this one has failed all its requests
+}
+
+// LoseThenFailFor carries out the next request matching method and pathPrefix but answers
+// it status (a 5xx: the answer was lost), and from then on answers every request status
+// for d: Discord applied a write, then went down. It returns when the outage began and
+// ended, once it has (zero times before).
+func (s *Server) LoseThenFailFor(method, pathPrefix string, status int, d time.Duration) func() (began, ended time.Time) {
+	lose := &failure{method: strings.ToUpper(method), prefix: pathPrefix, left: 1, status: status, applied: true}
+	f := &failure{left: 1, status: status, lasting: d, after: lose}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, lose, f)
+	return func() (time.Time, time.Time) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if f.until.IsZero() {
+			return time.Time{}, time.Time{}
+		}
+		return f.until.Add(-f.lasting), f.until
+	}
 }
 
 // FailNext makes the next n requests whose method matches (""=any) and whose
@@ -61,7 +86,21 @@ func (s *Server) FailNextGlobal(method, pathPrefix string, n int, retryAfter tim
 
 func (s *Server) takeFailure(method, path string) *failure {
 	for _, f := range s.failures {
+		if f.after != nil && f.after.left > 0 {
+			continue
+		}
 		if f.left > 0 && (f.method == "" || f.method == method) && strings.HasPrefix(path, f.prefix) {
+			if f.lasting > 0 {
+				now := time.Now()
+				if f.until.IsZero() {
+					f.until = now.Add(f.lasting)
+				}
+				if !now.Before(f.until) {
+					f.left = 0 // the outage is over
+					continue
+				}
+				return f
+			}
 			f.left--
 			return f
 		}

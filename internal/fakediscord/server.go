@@ -46,6 +46,7 @@ type Server struct {
 	requests     []Request
 	writes       int
 	failures     []*failure
+	stalls       []*stall
 
 	gw gateway
 }
@@ -253,8 +254,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	f := s.takeFailure(r.Method, path)
+	st := s.takeStall(r.Method, path)
+	var f *failure
+	if st == nil {
+		f = s.takeFailure(r.Method, path)
+	}
 	s.mu.Unlock()
+	if st != nil {
+		s.holdStalled(rec, r, st)
+		return
+	}
 	if f != nil && f.applied {
 		s.mux.ServeHTTP(discardWriter{h: http.Header{}}, r)
 		writeFailure(rec, f)

@@ -61,7 +61,11 @@ func (s *Shadow) create(op, key string, body []byte) error {
 		return err
 	}
 	defer os.Remove(tmp)
-	if err := os.Link(tmp, s.path(key)); err != nil {
+	err = s.fault("rename", s.path(key)) // link(2) is this store's rename
+	if err == nil {
+		err = os.Link(tmp, s.path(key))
+	}
+	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return &store.Error{Code: store.CodeAlreadyExists, Op: op, Key: key, Err: errors.New("object already exists")}
 		}
@@ -82,7 +86,11 @@ func (s *Shadow) replace(op, key string, body []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, s.path(key)); err != nil {
+	err = s.fault("rename", s.path(key))
+	if err == nil {
+		err = os.Rename(tmp, s.path(key))
+	}
+	if err != nil {
 		os.Remove(tmp)
 		return s.fail(op, key, err)
 	}
@@ -99,9 +107,15 @@ func (s *Shadow) writeTemp(op, key string, body []byte) (string, error) {
 	if err != nil {
 		return "", s.fail(op, key, err)
 	}
-	_, err = f.Write(body)
+	err = s.fault("write", f.Name())
+	if err == nil {
+		_, err = f.Write(body)
+	}
 	if err == nil {
 		err = f.Chmod(filePerm)
+	}
+	if err == nil {
+		err = s.fault("fsync", f.Name())
 	}
 	if err == nil {
 		err = f.Sync()
@@ -146,7 +160,11 @@ func (s *Shadow) mkdirAll(op, dir string) error {
 
 // syncDir makes the new name of key durable.
 func (s *Shadow) syncDir(op, key string) error {
-	if err := syncPath(filepath.Dir(s.path(key))); err != nil {
+	err := s.fault("fsync", filepath.Dir(s.path(key)))
+	if err == nil {
+		err = syncPath(filepath.Dir(s.path(key)))
+	}
+	if err != nil {
 		return s.fail(op, key, fmt.Errorf("sync directory: %w", err))
 	}
 	return nil
@@ -185,14 +203,40 @@ func (s *Shadow) listVersions(op, prefix string) ([]int, error) {
 // fail turns a file-system error into a *store.Error where the bot must word it, and
 // otherwise wraps it with the operation and key. nil stays nil.
 func (s *Shadow) fail(op, key string, err error) error {
+	where := "data directory " + s.root
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
-		return &store.Error{Code: store.CodeNotFound, Op: op, Key: key, Err: err}
+		return &store.Error{Code: store.CodeNotFound, Op: op, Key: key, Err: err, Part: store.PartHistory, Where: where}
 	case errors.Is(err, fs.ErrPermission):
-		return &store.Error{Code: store.CodeAccessDenied, Op: op, Key: key,
+		return &store.Error{Code: store.CodeAccessDenied, Op: op, Key: key, Part: store.PartHistory, Where: where,
 			Err: fmt.Errorf("the data directory %s is not readable and writable by this process: %w", s.root, err)}
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
+		return &store.Error{Code: store.CodeDiskFull, Op: op, Key: key, Part: store.PartHistory, Where: where,
+			Err: fmt.Errorf("the data directory %s is full: %w", s.root, err)}
+	case errors.Is(err, syscall.EIO):
+		return &store.Error{Code: store.CodeIO, Op: op, Key: key, Part: store.PartHistory, Where: where,
+			Err: fmt.Errorf("the data directory %s reports an I/O error: %w", s.root, err)}
 	}
 	return fmt.Errorf("%s %s: %w", op, key, err)
+}
+
+// fault is the test seam of the file system: it may fail a write, fsync or rename.
+func (s *Shadow) fault(stage, path string) error {
+	if f := s.faults.Load(); f != nil {
+		return (*f)(stage, path)
+	}
+	return nil
+}
+
+// SetFaults installs f, which is asked before every write, fsync and rename in the data
+// directory ("write", "fsync", "rename", with the path) and may fail it, as a full disk
+// (syscall.ENOSPC) or a failing device (syscall.EIO) would; nil removes it. For tests.
+func (s *Shadow) SetFaults(f func(stage, path string) error) {
+	if f == nil {
+		s.faults.Store(nil)
+		return
+	}
+	s.faults.Store(&f)
 }

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/arrakis-bot/arrakis/store"
 	layout "github.com/arrakis-bot/arrakis/store/internal/shadowlayout"
@@ -29,7 +30,8 @@ import (
 // Shadow is store.Shadow over a local directory. It is safe for concurrent use, also by
 // several processes sharing the directory on one host.
 type Shadow struct {
-	root string
+	root   string
+	faults atomic.Pointer[func(stage, path string) error] // SetFaults
 }
 
 var _ store.Shadow = (*Shadow)(nil)
@@ -76,4 +78,17 @@ func (s *Shadow) Check(ctx context.Context) error {
 		return nil
 	}
 	return second
+}
+
+// Writable checks that the data directory takes a new, synced file (a full disk or a
+// failing device still answers reads): /readyz asks it.
+func (s *Shadow) Writable(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tmp, err := s.writeTemp("check the data directory is writable", layout.ProbePrefix+"writable", []byte("probe"))
+	if err != nil {
+		return err
+	}
+	return os.Remove(tmp)
 }

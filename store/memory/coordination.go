@@ -123,6 +123,14 @@ func (c *Coordination) RenewLease(_ context.Context, l *store.Lease, ttl time.Du
 	return nil
 }
 
+// LeaseHeld implements store.Coordination.
+func (c *Coordination) LeaseHeld(_ context.Context, name string) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.held(name, c.now())
+	return ok, nil
+}
+
 // ReleaseLease implements store.Coordination.
 func (c *Coordination) ReleaseLease(_ context.Context, l *store.Lease) error {
 	const op = "release lease"

@@ -45,6 +45,8 @@ type Sessions struct {
 type sessionEntry struct {
 	s       *wizard.Session
 	expires time.Time
+	// lastWrite is the write id (store.WithWriteID) of the write that made this version.
+	lastWrite string
 }
 
 var _ store.Sessions = (*Sessions)(nil)
@@ -176,6 +178,26 @@ func (m *Sessions) use(op, guildID, id string) (*sessionEntry, error) {
 	return e, nil
 }
 
+// writeBy is write for a write tagged wid: applied is true when the stored version is
+// the one this very write made already (a re-send), which is then not done again.
+func (m *Sessions) writeBy(op, id string, expect int64, wid string) (e *sessionEntry, applied bool, err error) {
+	e, err = m.write(op, id, expect)
+	if store.IsCode(err, store.CodeConflict) && wid != "" {
+		if cur := m.lookup(guildOf(id), m.clock()); cur != nil && cur.lastWrite == wid && cur.s.Version == expect+1 {
+			return cur, true, nil
+		}
+	}
+	if err == nil {
+		e.lastWrite = wid
+	}
+	return e, false, err
+}
+
+func guildOf(id string) string {
+	g, _ := wizard.GuildOfSessionID(id)
+	return g
+}
+
 // write finds session id at version expect for a write. Callers hold mu.
 func (m *Sessions) write(op, id string, expect int64) (*sessionEntry, error) {
 	guild, ok := wizard.GuildOfSessionID(id)
@@ -203,7 +225,7 @@ func (m *Sessions) save(e *sessionEntry) *wizard.Session {
 }
 
 // Update implements store.Sessions. Only UI and Data are taken from s.
-func (m *Sessions) Update(_ context.Context, s *wizard.Session) (*wizard.Session, error) {
+func (m *Sessions) Update(ctx context.Context, s *wizard.Session) (*wizard.Session, error) {
 	const op = "update session"
 	if s == nil {
 		return nil, invalid(op, errors.New("no session given"))
@@ -212,9 +234,12 @@ func (m *Sessions) Update(_ context.Context, s *wizard.Session) (*wizard.Session
 		return nil, err
 	}
 	defer m.mu.Unlock()
-	e, err := m.write(op, s.ID, s.Version)
+	e, applied, err := m.writeBy(op, s.ID, s.Version, store.WriteID(ctx))
 	if err != nil {
 		return nil, err
+	}
+	if applied {
+		return clone(e.s), nil
 	}
 	body := clone(&wizard.Session{UI: s.UI, Data: s.Data})
 	e.s.UI, e.s.Data = body.UI, body.Data
@@ -222,7 +247,7 @@ func (m *Sessions) Update(_ context.Context, s *wizard.Session) (*wizard.Session
 }
 
 // Transition implements store.Sessions.
-func (m *Sessions) Transition(_ context.Context, id string, expectVersion int64, to wizard.State) (*wizard.Session, error) {
+func (m *Sessions) Transition(ctx context.Context, id string, expectVersion int64, to wizard.State) (*wizard.Session, error) {
 	const op = "transition session"
 	if !reachable(to) {
 		return nil, invalid(op, fmt.Errorf("%q is not a step the wizard can move to", to))
@@ -231,9 +256,12 @@ func (m *Sessions) Transition(_ context.Context, id string, expectVersion int64,
 		return nil, err
 	}
 	defer m.mu.Unlock()
-	e, err := m.write(op, id, expectVersion)
+	e, applied, err := m.writeBy(op, id, expectVersion, store.WriteID(ctx))
 	if err != nil {
 		return nil, err
+	}
+	if applied {
+		return clone(e.s), nil
 	}
 	if err := wizard.CheckTransition(e.s.State, to); err != nil {
 		return nil, invalid(op, err)
@@ -244,7 +272,7 @@ func (m *Sessions) Transition(_ context.Context, id string, expectVersion int64,
 }
 
 // TakeOver implements store.Sessions.
-func (m *Sessions) TakeOver(_ context.Context, id string, expectVersion int64, ownerID, ownerName string) (*wizard.Session, error) {
+func (m *Sessions) TakeOver(ctx context.Context, id string, expectVersion int64, ownerID, ownerName string) (*wizard.Session, error) {
 	const op = "take over session"
 	if _, ok := wizard.GuildOfSessionID(id); ok && ownerID == "" {
 		return nil, invalid(op, errors.New("a session needs an owner"))
@@ -253,9 +281,12 @@ func (m *Sessions) TakeOver(_ context.Context, id string, expectVersion int64, o
 		return nil, err
 	}
 	defer m.mu.Unlock()
-	e, err := m.write(op, id, expectVersion)
+	e, applied, err := m.writeBy(op, id, expectVersion, store.WriteID(ctx))
 	if err != nil {
 		return nil, err
+	}
+	if applied {
+		return clone(e.s), nil
 	}
 	e.s.OwnerID, e.s.OwnerName, e.s.OwnerAt = ownerID, ownerName, m.clock()
 	return m.save(e), nil

@@ -22,6 +22,9 @@ type ConnOptions struct {
 	DialTimeout  time.Duration
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
+	// ClusterReloadInterval is how often a Cluster client reloads its topology (zero:
+	// DefaultClusterReloadInterval); it also reloads after any connection error or timeout.
+	ClusterReloadInterval time.Duration
 }
 
 // Connect opens a client for url (see NewClient) and checks that Redis answers PING.
@@ -82,7 +85,10 @@ func NewClient(rawURL string, o ConnOptions) (goredis.UniversalClient, error) {
 		return DefaultTimeout
 	}
 	// tune applies the timeouts and retry policy to whichever options struct the URL needs.
-	tune := func(dial, read, write *time.Duration, maxRetries, dialerRetriesOpt *int) {
+	// Every call honours its caller's context (the click's budget), not only the socket
+	// timeouts: a Redis that stops answering costs a click its budget, never Discord's 3 s.
+	tune := func(dial, read, write *time.Duration, maxRetries, dialerRetriesOpt *int, ctxTimeout *bool) {
+		*ctxTimeout = true
 		*dial, *read, *write = pick(o.DialTimeout, *dial), pick(o.ReadTimeout, *read), pick(o.WriteTimeout, *write)
 		if !retries {
 			*maxRetries = -1
@@ -95,21 +101,32 @@ func NewClient(rawURL string, o ConnOptions) (goredis.UniversalClient, error) {
 		if err != nil {
 			return nil, badURL(op, shown, err)
 		}
-		tune(&fo.DialTimeout, &fo.ReadTimeout, &fo.WriteTimeout, &fo.MaxRetries, &fo.DialerRetries)
+		tune(&fo.DialTimeout, &fo.ReadTimeout, &fo.WriteTimeout, &fo.MaxRetries, &fo.DialerRetries, &fo.ContextTimeoutEnabled)
 		return goredis.NewFailoverClient(fo), nil
 	case cluster || len(q["addr"]) > 0:
 		co, err := goredis.ParseClusterURL(clean)
 		if err != nil {
 			return nil, badURL(op, shown, err)
 		}
-		tune(&co.DialTimeout, &co.ReadTimeout, &co.WriteTimeout, &co.MaxRetries, &co.DialerRetries)
-		return goredis.NewClusterClient(co), nil
+		tune(&co.DialTimeout, &co.ReadTimeout, &co.WriteTimeout, &co.MaxRetries, &co.DialerRetries, &co.ContextTimeoutEnabled)
+		co.ClusterStateReloadInterval = o.ClusterReloadInterval
+		if co.ClusterStateReloadInterval <= 0 {
+			co.ClusterStateReloadInterval = DefaultClusterReloadInterval
+		}
+		if !retries {
+			// A redirect limit of 1: one MOVED/ASK is followed, but a timeout or refused
+			// connection is not retried node after node past the click's budget.
+			co.MaxRedirects = 1
+		}
+		cc := goredis.NewClusterClient(co)
+		cc.AddHook(reloadHook{c: cc})
+		return cc, nil
 	default:
 		so, err := goredis.ParseURL(clean)
 		if err != nil {
 			return nil, badURL(op, shown, err)
 		}
-		tune(&so.DialTimeout, &so.ReadTimeout, &so.WriteTimeout, &so.MaxRetries, &so.DialerRetries)
+		tune(&so.DialTimeout, &so.ReadTimeout, &so.WriteTimeout, &so.MaxRetries, &so.DialerRetries, &so.ContextTimeoutEnabled)
 		return goredis.NewClient(so), nil
 	}
 }

@@ -86,6 +86,16 @@ func (c *Coordination) RenewLease(ctx context.Context, l *store.Lease, ttl time.
 	return nil
 }
 
+// LeaseHeld implements store.Coordination.
+func (c *Coordination) LeaseHeld(ctx context.Context, name string) (bool, error) {
+	key := leaseKey(name)
+	n, err := c.c.Exists(ctx, key).Result()
+	if err != nil {
+		return false, wrap("check lease", key, err)
+	}
+	return n == 1, nil
+}
+
 // ReleaseLease implements store.Coordination.
 func (c *Coordination) ReleaseLease(ctx context.Context, l *store.Lease) error {
 	const op = "release lease"

@@ -18,6 +18,21 @@ var unavailableReplies = []string{"LOADING", "READONLY", "MASTERDOWN", "CLUSTERD
 // everything else — refused or reset connections, timeouts, a full pool, a cancelled
 // context — means Redis cannot be reached: CodeUnavailable, so the bot can say "try again".
 func wrap(op, key string, err error) error {
+	return store.Tag(wrapCode(op, key, err), partOfKey(key), "")
+}
+
+// partOfKey says which part a key belongs to: leases, once-only marks and deploy progress
+// are the deploy coordination; sessions (and the interaction marks in their slot) are the
+// session store.
+func partOfKey(key string) store.Part {
+	if strings.Contains(key, ":lease:") || strings.Contains(key, ":deploy:") ||
+		strings.Contains(key, ":once:") && !strings.Contains(key, ":interaction:") {
+		return store.PartCoordination
+	}
+	return store.PartSessions
+}
+
+func wrapCode(op, key string, err error) error {
 	if err == nil {
 		return nil
 	}

@@ -57,7 +57,7 @@ end
 
 -- load reads the session under key and checks that it is session id (and, when expect is
 -- given, at that version). It returns meta, ui, data, or nil and the reply to give.
-local function load(key, id, expect)
+local function load(key, id, expect, wid)
   local v = redis.call('GET', key)
   if not v then return nil, {'missing'} end
   local meta, ui, data = split(v)
@@ -68,13 +68,19 @@ local function load(key, id, expect)
   end
   if meta.id ~= id then return nil, {'ended'} end
   if expect and meta.version ~= tonumber(expect) then
+    -- A re-send of a write that was applied (its reply was lost) finds its own write id
+    -- on the version it made: success, not a conflict.
+    if wid and wid ~= '' and meta.lastWrite == wid and meta.version == tonumber(expect) + 1 then
+      return nil, {'ok', v}
+    end
     return nil, {'conflict', tostring(meta.version)}
   end
   return meta, ui, data
 end
 
-local function save(key, meta, ui, data, now, ttl)
+local function save(key, meta, ui, data, now, ttl, wid)
   meta.version = meta.version + 1
+  if wid and wid ~= '' then meta.lastWrite = wid else meta.lastWrite = nil end
   meta.updatedAt = now
   local v = join(meta, ui, data)
   redis.call('SET', key, v, 'PX', ttl)
@@ -82,38 +88,40 @@ local function save(key, meta, ui, data, now, ttl)
 end
 `
 
-// updateScript: KEYS[1] session key; ARGV id, expected version, now, ui, data, ttl ms.
+// updateScript: KEYS[1] session key; ARGV id, expected version, now, ui, data, ttl ms,
+// write id.
 // Only ui and data come from the caller: id, guild, createdAt, owner, state and binding
 // cannot change through Update.
 var updateScript = goredis.NewScript(scriptPrelude + `
-local meta, ui, data = load(KEYS[1], ARGV[1], ARGV[2])
+local meta, ui, data = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
 if not meta then return ui end
-return save(KEYS[1], meta, ARGV[4], ARGV[5], ARGV[3], ARGV[6])
+return save(KEYS[1], meta, ARGV[4], ARGV[5], ARGV[3], ARGV[6], ARGV[7])
 `)
 
-// transitionScript: KEYS[1]; ARGV id, expected version, now, to, ttl ms, then every state
+// transitionScript: KEYS[1]; ARGV id, expected version, now, to, ttl ms, write id, then every state
 // from which wizard.CanTransition allows "to" (computed in Go, so the rule stays in wizard).
 // The step's UI state is cleared.
 var transitionScript = goredis.NewScript(scriptPrelude + `
-local meta, ui, data = load(KEYS[1], ARGV[1], ARGV[2])
+local meta, ui, data = load(KEYS[1], ARGV[1], ARGV[2], ARGV[6])
 if not meta then return ui end
 local allowed = false
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   if meta.state == ARGV[i] then allowed = true end
 end
 if not allowed then return {'invalid', tostring(meta.state)} end
 meta.state = ARGV[4]
-return save(KEYS[1], meta, '{}', data, ARGV[3], ARGV[5])
+return save(KEYS[1], meta, '{}', data, ARGV[3], ARGV[5], ARGV[6])
 `)
 
-// takeOverScript: KEYS[1]; ARGV id, expected version, now, owner id, owner name, ttl ms.
+// takeOverScript: KEYS[1]; ARGV id, expected version, now, owner id, owner name, ttl ms,
+// write id.
 var takeOverScript = goredis.NewScript(scriptPrelude + `
-local meta, ui, data = load(KEYS[1], ARGV[1], ARGV[2])
+local meta, ui, data = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
 if not meta then return ui end
 meta.ownerId = ARGV[4]
 meta.ownerName = ARGV[5]
 meta.ownerAt = ARGV[3]
-return save(KEYS[1], meta, ui, data, ARGV[3], ARGV[6])
+return save(KEYS[1], meta, ui, data, ARGV[3], ARGV[6], ARGV[7])
 `)
 
 // bindIPScript: KEYS[1]; ARGV id, ip, now, ttl ms. Binds once; the same address again is a

@@ -195,8 +195,8 @@ func (s *Sessions) Update(ctx context.Context, sess *wizard.Session) (*wizard.Se
 	if err != nil {
 		return nil, internal(op, key, err)
 	}
-	res, err := updateScript.Run(ctx, s.c, []string{key},
-		sess.ID, sess.Version, timeString(s.clock()), ui, data, s.ttlMillis()).Slice()
+	res, err := s.runCAS(ctx, updateScript, key,
+		sess.ID, sess.Version, timeString(s.clock()), ui, data, s.ttlMillis(), store.WriteID(ctx))
 	return s.scriptResult(op, key, res, err, "")
 }
 
@@ -211,16 +211,16 @@ func (s *Sessions) Transition(ctx context.Context, id string, expectVersion int6
 	if !ok {
 		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
 	}
-	args := []any{id, expectVersion, timeString(s.clock()), string(to), s.ttlMillis()}
+	args := []any{id, expectVersion, timeString(s.clock()), string(to), s.ttlMillis(), store.WriteID(ctx)}
 	for _, from := range wizard.States {
 		if wizard.CanTransition(from, to) {
 			args = append(args, string(from))
 		}
 	}
-	if len(args) == 5 {
+	if len(args) == 6 {
 		return nil, invalid(op, fmt.Errorf("%q is not a step the wizard can move to", to))
 	}
-	res, err := transitionScript.Run(ctx, s.c, []string{key}, args...).Slice()
+	res, err := s.runCAS(ctx, transitionScript, key, args...)
 	return s.scriptResult(op, key, res, err, to)
 }
 
@@ -237,8 +237,8 @@ func (s *Sessions) TakeOver(ctx context.Context, id string, expectVersion int64,
 	if ownerID == "" {
 		return nil, invalid(op, errors.New("a session needs an owner"))
 	}
-	res, err := takeOverScript.Run(ctx, s.c, []string{key},
-		id, expectVersion, timeString(s.clock()), ownerID, ownerName, s.ttlMillis()).Slice()
+	res, err := s.runCAS(ctx, takeOverScript, key,
+		id, expectVersion, timeString(s.clock()), ownerID, ownerName, s.ttlMillis(), store.WriteID(ctx))
 	return s.scriptResult(op, key, res, err, "")
 }
 
@@ -317,4 +317,17 @@ func notFound(op, key string, err error) error {
 
 func expired(op, key string) error {
 	return &store.Error{Code: store.CodeExpired, Op: op, Key: key, Err: errors.New("the session expired or ended")}
+}
+
+// runCAS runs a compare-and-swap script. When its reply is lost (the connection dropped or
+// timed out after the command was sent) and the write carries an id (store.WithWriteID),
+// it is sent once more while the caller's context allows: the script recognises its own
+// write and answers it as applied, so a lost reply never becomes "nothing of yours was
+// applied". Without a write id nothing is re-sent blindly.
+func (s *Sessions) runCAS(ctx context.Context, script *goredis.Script, key string, args ...any) ([]any, error) {
+	res, err := script.Run(ctx, s.c, []string{key}, args...).Slice()
+	if err != nil && store.WriteID(ctx) != "" && ctx.Err() == nil && topologyError(err) {
+		res, err = script.Run(ctx, s.c, []string{key}, args...).Slice()
+	}
+	return res, err
 }

@@ -119,7 +119,7 @@ func (s *Shadow) fail(op, key string, err error) error {
 	if errors.As(err, &ae) {
 		code = ae.ErrorCode()
 	}
-	e := &store.Error{Op: op, Key: key, Err: err}
+	e := &store.Error{Op: op, Key: key, Err: err, Part: store.PartHistory, Where: s.where()}
 	switch {
 	case code == "NoSuchBucket":
 		e.Code, e.Key = store.CodeNotFound, ""
@@ -164,4 +164,14 @@ func isNetwork(err error) bool {
 	var se *smithyhttp.RequestSendError
 	var ne net.Error
 	return errors.As(err, &se) || errors.As(err, &ne)
+}
+
+// Where names the deployment history as the operator configured it.
+func (s *Shadow) Where() string { return s.where() }
+
+func (s *Shadow) where() string {
+	if s.endpoint == "" {
+		return "S3 bucket " + s.bucket
+	}
+	return "S3 bucket " + s.bucket + " at " + s.endpoint
 }

@@ -116,6 +116,9 @@ func testCoordLeaseRenewAndRelease(t *testing.T, ctx context.Context, c store.Co
 	if err != nil {
 		t.Fatalf("AcquireLease: %v", err)
 	}
+	if held, err := c.LeaseHeld(ctx, name); err != nil || !held {
+		t.Errorf("LeaseHeld of a held lease = %v, %v; want true", held, err)
+	}
 	first := l.Expires
 	cfg.wait(10 * time.Millisecond)
 	if err := c.RenewLease(ctx, l, 2*time.Minute); err != nil {
@@ -134,6 +137,9 @@ func testCoordLeaseRenewAndRelease(t *testing.T, ctx context.Context, c store.Co
 		t.Fatalf("ReleaseLease: %v", err)
 	}
 	sessWantCode(t, "ReleaseLease twice", c.ReleaseLease(ctx, l), store.CodeLeaseLost)
+	if held, err := c.LeaseHeld(ctx, name); err != nil || held {
+		t.Errorf("LeaseHeld after release = %v, %v; want false", held, err)
+	}
 	sessWantCode(t, "RenewLease after release", c.RenewLease(ctx, l, time.Minute), store.CodeLeaseLost)
 }
 

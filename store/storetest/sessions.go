@@ -96,6 +96,7 @@ func TestSessions(t *testing.T, newStore NewSessionsFunc, opts ...SessionsOption
 		{"Stats", testSessionsStats},
 		{"RacingTransitions", testSessionsRacingTransitions},
 		{"RacingWrites", testSessionsRacingWrites},
+		{"IdempotentWrites", testSessionsIdempotentWrites},
 		{"Expiry", testSessionsExpiry},
 		{"Close", testSessionsClose},
 	}
