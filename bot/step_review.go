@@ -243,7 +243,7 @@ func opText(op drift.Op) string {
 		t += " in **" + esc(op.ParentName) + "**"
 	}
 	if len(op.Fields) > 0 {
-		t += " (" + strings.Join(op.Fields, ", ") + ")"
+		t += " (" + fieldWords(op.Fields) + ")"
 	}
 	return t
 }
