@@ -45,6 +45,9 @@ type Deps struct {
 	WebLinks     WebLinks         // optional: "Open in browser" (weblink.go)
 	Log          *zap.Logger
 	Now          func() time.Time
+	// SessionTTL is how long an untouched session lives, for the wizard's footer (0:
+	// store.DefaultSessionTTL).
+	SessionTTL time.Duration
 }
 
 // Bot handles interactions. It is safe for concurrent use.
