@@ -114,28 +114,5 @@ func lowerFirst(s string) string {
 	return strings.ToLower(s[:1]) + s[1:]
 }
 
-// fieldWords names the fields an update changes as people call them.
-func fieldWords(fields []string) string {
-	var out []string
-	seen := map[string]bool{}
-	for _, f := range fields {
-		w := f
-		switch {
-		case strings.HasPrefix(f, "overwrite:"):
-			w = "who can see it"
-		case f == "color":
-			w = "colour"
-		case f == "hoist":
-			w = "shown separately"
-		case f == "parent":
-			w = "category"
-		case f == "position":
-			w = "order"
-		}
-		if !seen[w] {
-			seen[w] = true
-			out = append(out, w)
-		}
-	}
-	return strings.Join(out, ", ")
-}
+// fieldWords names the fields an update changes as people call them (drift.FieldWords).
+func fieldWords(fields []string) string { return drift.FieldWords(fields) }
