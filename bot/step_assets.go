@@ -80,8 +80,13 @@ func assetsUI(sc *stepCtx) stepUI {
 	ui.Buttons = []discordgo.Button{add}
 	if _, ok := wizard.AssetByID(s.Data.Assets, s.UI[uiRmAsset]); ok {
 		id := s.UI[uiRmAsset]
-		ui.Body += "\n\n**Remove this asset and the rules that check it?** A tier left without rules needs a new one before deploying:\n" +
-			assetDependents(s, id)
+		a, _ := wizard.AssetByID(s.Data.Assets, id)
+		n := 0
+		for _, rules := range wizard.RulesUsingAsset(s.Data.Tiers, id) {
+			n += len(rules)
+		}
+		ui.Body = fmt.Sprintf("**Remove %s and the %s that check it?** A tier left without rules needs a new one before deploying.\n",
+			esc(a.Symbol), plural(n, "rule", "rules")) + assetDependents(s, id)
 		ui.Buttons = []discordgo.Button{
 			button(s, "Remove asset and its rules", discordgo.DangerButton, "rm_asset_ok", id),
 			button(s, "Keep it", discordgo.SecondaryButton, "rm_asset_keep"),

@@ -81,7 +81,7 @@ var ruleTypeNames = map[wizard.RuleType]string{
 }
 
 // maxRuleLines is how many of a tier's rules step 4 lists before "…and N more".
-const maxRuleLines = 6
+const maxRuleLines = 5
 
 func rulesUI(sc *stepCtx) stepUI {
 	s := sc.s
