@@ -72,7 +72,7 @@ func editedChannel(s *wizard.Session) *wizard.Channel {
 }
 
 // channelsPerPage is how many custom channels step 6 lists on one page.
-const channelsPerPage = 7
+const channelsPerPage = 6
 
 // uiListPage is the page of the custom channel list.
 const uiListPage = "ch.page.list"
