@@ -424,6 +424,7 @@ func confirmWording(action string, dv *deploy.DriftView) (title, label string, s
 	what := planSummary(dv.Plan)
 	return clip("Put your server back: "+lowerFirst(what)+"?", 256), "Reconcile", discordgo.SuccessButton
 }
+
 // maxListed is how many plan lines or differences a confirmation lists; a longer list
 // says how many more there are (the hash still covers them all).
 const maxListed = 25

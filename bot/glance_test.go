@@ -399,7 +399,9 @@ func TestNoJargonInAdminText(t *testing.T) {
 	mustContain(t, "reconciled", r.Text(), "Reconciled", "version 2")
 
 	// The scheduled drift check's alert, after another change.
-	e.FD.UpdateRole(gid, res.Roles["tier-1"], func(r *discordgo.Role) { r.Permissions = discordgo.PermissionManageRoles | discordgo.PermissionKickMembers })
+	e.FD.UpdateRole(gid, res.Roles["tier-1"], func(r *discordgo.Role) {
+		r.Permissions = discordgo.PermissionManageRoles | discordgo.PermissionKickMembers
+	})
 	if _, err := e.Deploy.CheckDrift(ctx, gid); err != nil {
 		t.Fatalf("drift check: %v", err)
 	}

@@ -16,7 +16,7 @@ var opWords = map[drift.OpKind][2]string{
 	drift.OpUpdateRole: {"update", "role"}, drift.OpUpdateChannel: {"update", "channel"},
 	drift.OpSetOverwrite: {"set access on", "channel"}, drift.OpReorderRoles: {"reorder", "tier role list"},
 	drift.OpReorderChannel: {"reorder", "channel list"},
-	drift.OpDeleteRole: {"delete", "role"}, drift.OpDeleteChannel: {"delete", "channel"},
+	drift.OpDeleteRole:     {"delete", "role"}, drift.OpDeleteChannel: {"delete", "channel"},
 }
 
 var opVerbOrder = []string{"create", "update", "set access on", "reorder", "delete"}

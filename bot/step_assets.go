@@ -69,7 +69,7 @@ func assetsUI(sc *stepCtx) stepUI {
 		body += "\nNo assets yet."
 	}
 	ui := stepUI{
-		Body: body,
+		Body:    body,
 		Selects: []discordgo.SelectMenu{selectMenu(s, "atype", "Asset type", typeOpts)},
 	}
 	if len(chainOpts) > 0 {
