@@ -25,7 +25,7 @@ func TestAcceptRenamedTemplateChannelStaysDeployable(t *testing.T) {
 
 	e.Command("drift")
 	r := e.Click("acc")
-	mustContain(t, "accept confirm", r.Text(), "name: expected bronze, found bronze\\-lounge", "now lists them as custom channels")
+	mustContain(t, "accept confirm", r.Text(), "name changed from “bronze” to “bronze\\-lounge”", "now lists them as custom channels")
 	r = e.Click("acc_ok")
 	mustContain(t, "accepted", r.Text(), "✅ Accepted the server as it is", "now lists them as custom channels")
 

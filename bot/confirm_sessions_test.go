@@ -79,7 +79,7 @@ func rollbackConfirmationMatches(t *testing.T) {
 	e.Command("setup")
 	e.Follow(e.Click("rb"))
 	r := e.Click("rbpick", "1")
-	mustContain(t, "confirm", r.Text(), "Roll back to v00000001?", "Your open /setup session ends")
+	mustContain(t, "confirm", r.Text(), "Roll back to version 1?", "Your open /setup session ends")
 	e.mustRefuse("a version the select did not offer", driftID{Guild: e.Seed.ID, Action: "rbpick"}.String(), discordgo.SelectMenuComponent, "2")
 	stale := e.Find("rb_ok")
 	rbMsg, rbLast := e.WizardID, e.Last

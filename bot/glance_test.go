@@ -70,6 +70,7 @@ func glance(t *testing.T, what string, e *E2E, r Result, wantNext bool) {
 		t.Fatalf("%s: no wizard message (callback %s)", what, r.Callback.Raw)
 	}
 	s := e.Session()
+	previewDump(t, what, r.Message)
 	if n := embedLines(r.Message); n > maxGlanceLines {
 		t.Errorf("%s: %d lines of embed text, want at most %d:\n%s", what, n, maxGlanceLines, r.Text())
 	}
@@ -337,6 +338,7 @@ func TestNoJargonInAdminText(t *testing.T) {
 	var seen []string
 	look := func(what string, r Result) Result {
 		t.Helper()
+		previewDump(t, what, r.Message)
 		for _, s := range adminTexts(r.Message) {
 			if j := jargon(s); j != "" {
 				t.Errorf("%s shows %s: %q", what, j, s)
@@ -434,6 +436,7 @@ func TestReviewShowsAccess(t *testing.T) {
 	e := newE2E(t, newHTTPTransport)
 	runWalk(t, e, wizardWalk())
 	r := e.Last
+	previewDump(t, "review", r.Message)
 	text := r.Text()
 	mod := "<@&" + e.Seed.ModeratorRoleID + ">"
 	// Per channel, the tier roles that see it, and that everyone else is shut out.

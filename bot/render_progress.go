@@ -114,7 +114,11 @@ func (b *Bot) footerText(s *wizard.Session) string {
 	if ttl <= 0 {
 		ttl = store.DefaultSessionTTL
 	}
-	return fmt.Sprintf("Started by %s · the session ends %s after the last click", who, durationWords(ttl))
+	t := fmt.Sprintf("Started by %s · the session ends %s after the last click", who, durationWords(ttl))
+	if s.Data.EditOf != "" {
+		t = "Editing " + versionWords(s.Data.EditOf) + " · " + t
+	}
+	return t
 }
 
 // durationWords writes a session lifetime as people say it: "15 min", "2 h", "90 s".

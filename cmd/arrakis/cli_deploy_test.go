@@ -128,7 +128,7 @@ func TestPullThenPlanIsEmpty(t *testing.T) {
 	}
 	// stdout form, too.
 	code, out, _ = arrakis(t, "", "manifest", "pull", "--guild", g.ID)
-	if code != 0 || !strings.Contains(out, "apiVersion: arrakis/v1") || !strings.Contains(out, "v00000001") {
+	if code != 0 || !strings.Contains(out, "apiVersion: arrakis/v1") || !strings.Contains(out, "version 1,") {
 		t.Fatalf("manifest pull to stdout = %d %q", code, out)
 	}
 }
