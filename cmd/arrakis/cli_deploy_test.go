@@ -89,7 +89,7 @@ func TestDriftExitCodes(t *testing.T) {
 	holder := fd.RoleByName(g.ID, "Holder")
 	fd.UpdateRole(g.ID, holder.ID, func(r *discordgo.Role) { r.Name = "Holders!" })
 	code, out, _ := arrakis(t, "", "drift", "--guild", g.ID)
-	if code != 1 || !strings.Contains(out, "role_mismatch") || !strings.Contains(out, "Holders!") {
+	if code != 1 || !strings.Contains(out, "Role “Holder”: name changed from “Holder” to “Holders!”") || !strings.Contains(out, "Holders!") {
 		t.Fatalf("drift after a rename = %d %q, want 1 naming the rename", code, out)
 	}
 	code, out, _ = arrakis(t, "", "drift", "--guild", g.ID, "--json")
