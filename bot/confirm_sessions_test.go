@@ -108,7 +108,7 @@ func rollbackConfirmationMatches(t *testing.T) {
 	mustContain(t, "new confirmation", r.Text(), "changed since you looked", "<@"+other.ID+">'s open /setup session ends")
 	e.Last = r
 	r = e.Click("rb_ok")
-	mustContain(t, "rolled back", r.Message.Content, "Rolled back: v00000001")
+	mustContain(t, "rolled back", r.Message.Content, "Rolled back: version 1 is deployed again")
 	if e.Session() != nil {
 		t.Fatalf("the confirmed rollback left the session it said it would end")
 	}

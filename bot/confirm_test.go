@@ -79,7 +79,7 @@ func TestConfirmationMatchesWhatRuns(t *testing.T) {
 		if n := e.FD.WriteCount(); n != 0 {
 			t.Fatalf("a stale retry confirmation made %d writes", n)
 		}
-		mustContain(t, "new rest", r.Text(), "Nothing was changed", "Update role **Bronze** (hoist)")
+		mustContain(t, "new rest", r.Text(), "Nothing was changed", "Update role **Bronze** (shown separately)")
 		lines := planLines(r)
 
 		e.FD.ResetCounts()

@@ -86,9 +86,9 @@ func TestDeployEndToEnd(t *testing.T) {
 	// /drift shows exactly those four, grouped by severity.
 	r = e.Command("drift")
 	mustContain(t, "/drift", r.Text(), "🔴 **Missing**", `Channel **holders\-chat**: missing`,
-		"🟠 **Access changed**", `Channel **Holders**: \@everyone has an access rule Arrakis did not set: can't send messages`,
+		"🟠 **Access changed**", `Channel **Holders**: access for \@everyone changed from “can't see the channel” to “can't send messages”`,
 		"🔵 **Cosmetic**", "Role **Bronze Holder**: name changed from “Bronze Holder” to “Bronze Renamed”",
-		"Role **Bronze Holder**: colour changed from #CD7F32 to #112233", "4 differences")
+		`Role **Bronze Holder**: colour changed from \#CD7F32 to \#112233`, "4 differences")
 	// The report behind it, with the types and severities of DESIGN §5.
 	view, err := e.Deploy.Drift(ctx, gid)
 	if err != nil {

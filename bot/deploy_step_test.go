@@ -45,7 +45,7 @@ func TestDeployStepConfirmsRunsAndFinishes(t *testing.T) {
 		t.Fatalf("session still open after Finish")
 	}
 	r = e.Command("setup")
-	mustContain(t, "after deploy", r.Text(), "editing deployed snapshot "+s.Data.Deploy.SnapshotID)
+	mustContain(t, "after deploy", r.Text(), "Editing "+versionWords(s.Data.Deploy.SnapshotID)+" ·")
 }
 
 // The same Confirm clicked twice at once starts one deploy; the other click is told the

@@ -41,7 +41,7 @@ func TestSetupEditModePrefillsFromDeployedManifest(t *testing.T) {
 			t.Fatalf("Next from a pre-filled step: %q, want %s\n%s", r.Title(), title, r.Text())
 		}
 		if title == "Eligibility rules" {
-			mustContain(t, "pre-filled tiers", r.Text(), "Bronze")
+			mustContain(t, "pre-filled tiers", r.Text(), "**Tier 2 of 2: Gold**")
 		}
 	}
 }
