@@ -82,5 +82,5 @@ func TestAcceptRenamedTemplateChannelStaysDeployable(t *testing.T) {
 		r = e.Click("next")
 	}
 	e.mustState(wizard.StateReview)
-	mustContain(t, "review", r.Text(), "nothing to change", "Preflight passed")
+	mustContain(t, "review", r.Text(), "**Changes:** none — your server already matches", "Preflight passed")
 }
