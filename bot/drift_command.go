@@ -404,7 +404,10 @@ func (b *Bot) driftConfirm(ctx context.Context, id driftID, notice ...string) vi
 	title, label, style := confirmWording(id.Action, dv)
 	ok := discordgo.Button{Label: label, Style: style,
 		CustomID: driftID{Guild: id.Guild, Action: id.Action + "_ok", Page: id.Page, Hash: hash}.String()}
-	e := &discordgo.MessageEmbed{Title: title, Description: clip(text, maxEmbedDesc), Color: colorProblem}
+	e := &discordgo.MessageEmbed{Title: title, Description: clip(text, maxEmbedDesc), Color: colorWizard}
+	if style == discordgo.DangerButton {
+		e.Color = colorProblem // only a deletion is red
+	}
 	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: []discordgo.MessageComponent{buttonRow([]discordgo.Button{
 		ok, driftButton(id.Guild, "Back", "page", id.Page, discordgo.SecondaryButton),
 	})}}

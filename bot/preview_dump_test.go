@@ -22,7 +22,18 @@ func previewDump(t *testing.T, caption string, m *discordgo.Message) {
 	if dir == "" || m == nil {
 		return
 	}
-	b, err := json.Marshal(map[string]any{"caption": caption, "message": m})
+	// discordgo leaves a message's components out of its JSON: add them back.
+	raw, err := json.Marshal(m)
+	var msg map[string]any
+	if err == nil {
+		err = json.Unmarshal(raw, &msg)
+	}
+	if err != nil {
+		t.Errorf("preview %s: %v", caption, err)
+		return
+	}
+	msg["components"] = m.Components
+	b, err := json.Marshal(map[string]any{"caption": caption, "message": msg})
 	if err != nil {
 		t.Errorf("preview %s: %v", caption, err)
 		return

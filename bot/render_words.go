@@ -14,12 +14,11 @@ import (
 var opWords = map[drift.OpKind][2]string{
 	drift.OpCreateRole: {"create", "role"}, drift.OpCreateChannel: {"create", "channel"},
 	drift.OpUpdateRole: {"update", "role"}, drift.OpUpdateChannel: {"update", "channel"},
-	drift.OpSetOverwrite: {"set access on", "channel"}, drift.OpReorderRoles: {"reorder", "tier role list"},
-	drift.OpReorderChannel: {"reorder", "channel list"},
+	drift.OpSetOverwrite: {"set access on", "channel"},
 	drift.OpDeleteRole:     {"delete", "role"}, drift.OpDeleteChannel: {"delete", "channel"},
 }
 
-var opVerbOrder = []string{"create", "update", "set access on", "reorder", "delete"}
+var opVerbOrder = []string{"create", "update", "set access on", "delete"}
 
 // planSummary counts a plan's operations by kind: "Delete 2 roles and 1 channel",
 // "Create 1 role, 2 channels and update 1 channel". "Nothing to change" for none.
@@ -32,7 +31,16 @@ func planSummary(ops []drift.Op) string {
 		n    int
 	}
 	byVerb := map[string][]count{}
+	var order []string
 	for _, op := range ops {
+		switch op.Kind {
+		case drift.OpReorderRoles:
+			order = appendOnce(order, "roles")
+			continue
+		case drift.OpReorderChannel:
+			order = appendOnce(order, "channels")
+			continue
+		}
 		w, ok := opWords[op.Kind]
 		if !ok {
 			w = [2]string{"change", "item"}
@@ -68,15 +76,25 @@ func planSummary(ops []drift.Op) string {
 		}
 		parts = append(parts, v+" "+joinAnd(nouns))
 	}
+	if len(order) > 0 {
+		parts = append(parts, "put the "+joinAnd(order)+" in order")
+	}
 	return upperFirst(joinAnd(parts))
+}
+
+func appendOnce(xs []string, x string) []string {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
 }
 
 func pluralNoun(n string) string {
 	switch n {
 	case "category":
 		return "categories"
-	case "tier role list", "channel list":
-		return n + "s"
 	}
 	return n + "s"
 }

@@ -229,8 +229,8 @@ func removalsText(r *deploy.Review) string {
 var opVerbs = map[drift.OpKind]string{
 	drift.OpCreateRole: "Create role", drift.OpUpdateRole: "Update role",
 	drift.OpCreateChannel: "Create channel", drift.OpUpdateChannel: "Update channel",
-	drift.OpSetOverwrite: "Set access on", drift.OpReorderRoles: "Reorder tier roles",
-	drift.OpReorderChannel: "Reorder channels", drift.OpDeleteRole: "Delete role", drift.OpDeleteChannel: "Delete channel",
+	drift.OpSetOverwrite: "Set who can see", drift.OpReorderRoles: "Put the tier roles in order",
+	drift.OpReorderChannel: "Put channels in order", drift.OpDeleteRole: "Delete role", drift.OpDeleteChannel: "Delete channel",
 }
 
 // channelNouns names the channel kinds that are not plain text channels in plan lines.
@@ -242,10 +242,10 @@ func opText(op drift.Op) string {
 		// "Create category **Holders**", "Update voice channel **stage**".
 		t = strings.Replace(t, "channel", channelNouns[op.Channel.Type], 1)
 	}
-	if op.Name != "" {
+	if op.Name != "" && op.Kind != drift.OpReorderRoles && op.Kind != drift.OpReorderChannel {
 		t += " **" + esc(op.Name) + "**"
 	}
-	if op.Kind == drift.OpCreateChannel && op.ParentName != "" {
+	if (op.Kind == drift.OpCreateChannel || op.Kind == drift.OpReorderChannel) && op.ParentName != "" {
 		t += " in **" + esc(op.ParentName) + "**"
 	}
 	if len(op.Fields) > 0 {
