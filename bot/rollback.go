@@ -93,7 +93,7 @@ func (b *Bot) rollbackConfirm(ctx context.Context, guildID string, values []stri
 		return view{Content: msgBadValues}
 	}
 	version, _ := strconv.Atoi(values[0])
-	text := fmt.Sprintf("**Roll back to version %d?** Arrakis deploys that version again, saved as a new version.", version)
+	text := fmt.Sprintf("Arrakis deploys version %d again, saved as a new version.", version)
 	if s, err := b.d.Sessions.GetByGuild(ctx, guildID); err == nil {
 		if s.OwnerID == user {
 			text += "\nYour open /setup session ends; its answers are not kept."

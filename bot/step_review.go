@@ -99,7 +99,7 @@ func reviewUI(sc *stepCtx) stepUI {
 		// The button carries the hash of the plan shown above; the deploy runs only that plan.
 		// The confirmation is the whole choice: no Back or Cancel beside "Not yet".
 		ui.Buttons = []discordgo.Button{
-			button(s, clip(what, 80), discordgo.SuccessButton, "confirm", rv.Review.PlanHash),
+			button(s, "Deploy these changes", discordgo.SuccessButton, "confirm", rv.Review.PlanHash),
 			button(s, "Not yet", discordgo.SecondaryButton, "unconfirm"),
 		}
 		ui.NoNav = true
