@@ -99,7 +99,7 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 	b := bot.New(bot.Deps{
 		Sessions: st.Sessions, Coordination: st.Coordination, Shadow: st.Shadow,
 		Guilds: svc, Deploy: svc, Followups: bot.SessionFollowups{S: bot.CallbackSession(dg)}, Log: log, Metrics: m,
-		WebLinks: webLinks(wv),
+		WebLinks: webLinks(wv), SessionTTL: cfg.Session.TTL,
 	})
 	srv, err := newHTTPServer(cfg, b, st, reg, log, wv)
 	if err != nil {
