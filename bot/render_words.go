@@ -15,7 +15,7 @@ var opWords = map[drift.OpKind][2]string{
 	drift.OpCreateRole: {"create", "role"}, drift.OpCreateChannel: {"create", "channel"},
 	drift.OpUpdateRole: {"update", "role"}, drift.OpUpdateChannel: {"update", "channel"},
 	drift.OpSetOverwrite: {"set access on", "channel"},
-	drift.OpDeleteRole:     {"delete", "role"}, drift.OpDeleteChannel: {"delete", "channel"},
+	drift.OpDeleteRole:   {"delete", "role"}, drift.OpDeleteChannel: {"delete", "channel"},
 }
 
 var opVerbOrder = []string{"create", "update", "set access on", "delete"}
