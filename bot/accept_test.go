@@ -25,7 +25,7 @@ func TestAcceptRenamedTemplateChannelStaysDeployable(t *testing.T) {
 
 	e.Command("drift")
 	r := e.Click("acc")
-	mustContain(t, "accept confirm", r.Text(), "name: expected bronze, found bronze\\-lounge", "now lists them as custom channels")
+	mustContain(t, "accept confirm", r.Text(), "name changed from “bronze” to “bronze\\-lounge”", "now lists them as custom channels")
 	r = e.Click("acc_ok")
 	mustContain(t, "accepted", r.Text(), "✅ Accepted the server as it is", "now lists them as custom channels")
 
@@ -46,7 +46,7 @@ func TestAcceptRenamedTemplateChannelStaysDeployable(t *testing.T) {
 	e.Command("drift")
 	e.Click("rec")
 	r = e.Click("rec_ok")
-	mustContain(t, "reconciled", r.Text(), "✅ Reconciled: 1 writes", "Role no longer in the setup **Diamond**")
+	mustContain(t, "reconciled", r.Text(), "✅ Reconciled: your server matches the setup again", "Role **Diamond**: still in the server, but no longer in the setup")
 	if e.FD.Channel(res.Channels[wizard.TierChatKey("tier-1")]).Name != "bronze-lounge" {
 		t.Fatalf("reconcile renamed the accepted channel back")
 	}
@@ -73,7 +73,7 @@ func TestAcceptRenamedTemplateChannelStaysDeployable(t *testing.T) {
 
 	// /setup edit mode starts from it and reviews to an empty plan.
 	r = e.Command("setup")
-	mustContain(t, "edit mode", r.Text(), "editing deployed snapshot "+latest.Meta.ID)
+	mustContain(t, "edit mode", r.Text(), "Editing "+versionWords(latest.Meta.ID)+" ·")
 	s := e.mustState(wizard.StateInit)
 	if s.Data.ChannelTemplate != wizard.TemplateCustom || wizard.ChannelByKey(s.Data.CustomChannels, wizard.TierChatKey("tier-1")) < 0 {
 		t.Fatalf("edit mode channels: template %q, %+v", s.Data.ChannelTemplate, s.Data.CustomChannels)
@@ -82,5 +82,5 @@ func TestAcceptRenamedTemplateChannelStaysDeployable(t *testing.T) {
 		r = e.Click("next")
 	}
 	e.mustState(wizard.StateReview)
-	mustContain(t, "review", r.Text(), "nothing to change", "Preflight passed")
+	mustContain(t, "review", r.Text(), "**Changes:** none — your server already matches", "Preflight passed")
 }

@@ -21,7 +21,7 @@ func TestAdoptCheckUsesTheBotsHighestRole(t *testing.T) {
 	}
 	runWalk(t, e, walkUntil(t, "adopt for gold"))
 	r := e.Click("sel:adopt", e.Seed.ModeratorRoleID)
-	mustContain(t, "adopted", r.Text(), "adopting <@&"+e.Seed.ModeratorRoleID+">")
+	mustContain(t, "adopted", r.Text(), "adopting the existing role <@&"+e.Seed.ModeratorRoleID+">")
 	if got := e.Session().Data.Tiers[1].Role.Adopt; got != e.Seed.ModeratorRoleID {
 		t.Fatalf("adopt = %q, want Moderator", got)
 	}

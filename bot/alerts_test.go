@@ -18,7 +18,7 @@ import (
 func TestAlertsStayInTheirGuildWizardChoice(t *testing.T) {
 	e := newE2E(t, newHTTPTransport)
 	runWalk(t, e, walkUntil(t, "to review")) // step 6, custom channels
-	r := e.Click("sel:tmpl", alertsValue)
+	r := e.Click("ch_layout")
 	mustContain(t, "alert view", r.Text(), "**Alert channel:** none")
 	if e.Find("sel:ctype") != nil || e.Find("alerts_done") == nil {
 		t.Fatalf("alert view controls: %v", e.customIDs())

@@ -48,6 +48,9 @@ type Deps struct {
 	// ClickBudget bounds the synchronous work of one click, every store call included
 	// (discord.click_budget; default and ceiling keep ≥ 0.5 s of Discord's 3 s).
 	ClickBudget time.Duration
+	// SessionTTL is how long an untouched session lives, for the wizard's footer (0:
+	// store.DefaultSessionTTL).
+	SessionTTL time.Duration
 }
 
 // Bot handles interactions. It is safe for concurrent use.

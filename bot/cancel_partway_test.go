@@ -21,13 +21,13 @@ func TestCancelAfterPartWayDeploy(t *testing.T) {
 		t.Fatalf("the deploy made no role before it stopped")
 	}
 	r = e.Click("cancel")
-	mustContain(t, "cancel asks", r.Text(), "Cancel this setup?", "already has what it made", "roles 2/2", "Retry deploy")
+	mustContain(t, "cancel asks", r.Text(), "Cancel this setup?", "already has what it made", "2 of 2 roles", "Retry deploy")
 	if e.Find("retry") == nil {
 		t.Fatalf("no Retry after Cancel: %v", e.customIDs())
 	}
 	e.mustState(wizard.StateDeploy)
 	r = e.Click("cancel")
-	if r.Message == nil || !containsAll(r.Message.Content, "Setup ended", "keeps what the deploy made", "roles 2/2") {
+	if r.Message == nil || !containsAll(r.Message.Content, "Setup ended", "keeps what the deploy made", "2 of 2 roles") {
 		t.Fatalf("cancel anyway: %+v", r.Message)
 	}
 	if e.Session() != nil {

@@ -77,5 +77,5 @@ func TestReviewNameCollisions(t *testing.T) {
 	e.FD.DeleteChannel(res.Channels["chan-2"])
 	twin := e.FD.CreateChannel(gid, discordgo.Channel{Name: "holders-chat", Type: discordgo.ChannelTypeGuildText, ParentID: catID})
 	r = e.Command("drift")
-	mustContain(t, "/drift", r.Text(), "Channel missing **holders\\-chat**", "Name collisions", "<#"+twin+">")
+	mustContain(t, "/drift", r.Text(), "Channel **holders\\-chat**: missing", "Name collisions", "<#"+twin+">")
 }

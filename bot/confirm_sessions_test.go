@@ -79,7 +79,7 @@ func rollbackConfirmationMatches(t *testing.T) {
 	e.Command("setup")
 	e.Follow(e.Click("rb"))
 	r := e.Click("rbpick", "1")
-	mustContain(t, "confirm", r.Text(), "Roll back to v00000001?", "Your open /setup session ends")
+	mustContain(t, "confirm", r.Text(), "Roll back to version 1?", "Your open /setup session ends")
 	e.mustRefuse("a version the select did not offer", driftID{Guild: e.Seed.ID, Action: "rbpick"}.String(), discordgo.SelectMenuComponent, "2")
 	stale := e.Find("rb_ok")
 	rbMsg, rbLast := e.WizardID, e.Last
@@ -108,7 +108,7 @@ func rollbackConfirmationMatches(t *testing.T) {
 	mustContain(t, "new confirmation", r.Text(), "changed since you looked", "<@"+other.ID+">'s open /setup session ends")
 	e.Last = r
 	r = e.Click("rb_ok")
-	mustContain(t, "rolled back", r.Message.Content, "Rolled back: v00000001")
+	mustContain(t, "rolled back", r.Message.Content, "Rolled back: version 1 is deployed again")
 	if e.Session() != nil {
 		t.Fatalf("the confirmed rollback left the session it said it would end")
 	}

@@ -30,7 +30,7 @@ func TestConfirmationMatchesWhatRuns(t *testing.T) {
 		}
 		e.mustState(wizard.StateReview)
 		r := e.Click("deploy")
-		mustContain(t, "review", r.Text(), "**Plan:** 1 changes", "Update role **Gold**")
+		mustContain(t, "review", r.Text(), "**Changes:** update 1 role", "Update role **Gold**")
 		shown := confirmHash(t, e, "confirm")
 
 		// Someone deletes a managed channel before the click.
@@ -79,7 +79,7 @@ func TestConfirmationMatchesWhatRuns(t *testing.T) {
 		if n := e.FD.WriteCount(); n != 0 {
 			t.Fatalf("a stale retry confirmation made %d writes", n)
 		}
-		mustContain(t, "new rest", r.Text(), "Nothing was changed", "Update role **Bronze** (hoist)")
+		mustContain(t, "new rest", r.Text(), "Nothing was changed", "Update role **Bronze** (shown separately)")
 		lines := planLines(r)
 
 		e.FD.ResetCounts()
@@ -129,7 +129,7 @@ func TestConfirmationMatchesWhatRuns(t *testing.T) {
 		e.FD.UpdateRole(e.Seed.ID, res.Roles["tier-1"], func(r *discordgo.Role) { r.Color = 0x00AA00 })
 		e.Command("drift")
 		r := e.Click("acc")
-		mustContain(t, "confirm", r.Text(), "These differences become the setup", "Role changed **Bronze** — color")
+		mustContain(t, "confirm", r.Text(), "These differences become the setup", "Role **Bronze**: colour changed from")
 		before := latestID(t, e)
 
 		e.FD.UpdateRole(e.Seed.ID, res.Roles["tier-2"], func(r *discordgo.Role) { r.Name = "Golden" })
@@ -138,7 +138,7 @@ func TestConfirmationMatchesWhatRuns(t *testing.T) {
 		if n := e.FD.WriteCount(); n != 0 || latestID(t, e) != before {
 			t.Fatalf("a stale accept confirmation made %d writes, newest snapshot %s (was %s)", n, latestID(t, e), before)
 		}
-		mustContain(t, "new differences", r.Text(), "Nothing was changed", "Role changed **Bronze** — color", "Role changed **Gold** — name: expected Gold, found Golden")
+		mustContain(t, "new differences", r.Text(), "Nothing was changed", "Role **Bronze**: colour changed from", "Role **Gold**: name changed from “Gold” to “Golden”")
 		lines := bulletLines(r)
 
 		r = e.Click("acc_ok")
@@ -258,10 +258,10 @@ func bulletLines(r Result) int {
 }
 
 // planLines counts the plan's lines on the review screen: the "• " lines right after
-// "**Plan:**" (access changes and removals follow in sections of their own).
+// "**Changes:**" (access changes and removals follow in sections of their own).
 func planLines(r Result) int {
 	d := r.Message.Embeds[0].Description
-	start := strings.Index(d, "**Plan:**")
+	start := strings.Index(d, "**Changes:**")
 	if start < 0 {
 		return -1
 	}

@@ -85,9 +85,10 @@ func TestDeployEndToEnd(t *testing.T) {
 
 	// /drift shows exactly those four, grouped by severity.
 	r = e.Command("drift")
-	mustContain(t, "/drift", r.Text(), "🔴 **Errors**", `Channel missing **holders\-chat**`,
-		"🟠 **Warnings**", `Channel changed **Holders** — overwrite\:\@everyone`,
-		"🔵 **Info**", "Role changed **Bronze Holder** — name", "Role changed **Bronze Holder** — color", "4 differences")
+	mustContain(t, "/drift", r.Text(), "🔴 **Missing**", `Channel **holders\-chat**: missing`,
+		"🟠 **Access changed**", `Channel **Holders**: access for \@everyone changed from “can't see the channel” to “can't send messages”`,
+		"🔵 **Cosmetic**", "Role **Bronze Holder**: name changed from “Bronze Holder” to “Bronze Renamed”",
+		`Role **Bronze Holder**: colour changed from \#CD7F32 to \#112233`, "4 differences")
 	// The report behind it, with the types and severities of DESIGN §5.
 	view, err := e.Deploy.Drift(ctx, gid)
 	if err != nil {
@@ -109,7 +110,7 @@ func TestDeployEndToEnd(t *testing.T) {
 	r = e.Click("rec")
 	mustContain(t, "confirm reconcile", r.Text(), "**Reconcile**", "holders")
 	r = e.Click("rec_ok")
-	mustContain(t, "reconciled", r.Text(), "✅ Reconciled", "snapshot v00000002", "No drift")
+	mustContain(t, "reconciled", r.Text(), "✅ Reconciled", "version 2", "No drift")
 	r = e.Command("drift")
 	mustContain(t, "/drift after reconcile", r.Text(), "No drift")
 	if view, err = e.Deploy.Drift(ctx, gid); err != nil || !view.Report.Empty() {

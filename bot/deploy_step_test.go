@@ -14,14 +14,14 @@ func TestDeployStepConfirmsRunsAndFinishes(t *testing.T) {
 	runWalk(t, e, wizardWalk())
 
 	r := e.Click("deploy")
-	mustContain(t, "confirm", r.Text(), "**Deploy now?**")
+	mustContain(t, "confirm", r.Text(), "in your server?**", "Arrakis makes exactly the changes above")
 	if e.Find("confirm") == nil || e.Find("unconfirm") == nil {
 		t.Fatalf("no Confirm / Not yet: %v", e.customIDs())
 	}
 	r = e.Click("confirm") // the driver waits for background work: the deploy has finished
 	eq(t, "title", r.Title(), "Step 8 of 8 — Deploy")
-	// roles 2/2: Bronze Holder is created, then placed directly below the bot's role.
-	mustContain(t, "deployed", r.Text(), "✅ **Deployed.**", "roles 2/2")
+	// 2 of 2 roles: Bronze Holder is created, then placed directly below the bot's role.
+	mustContain(t, "deployed", r.Text(), "✅ **Deployed version 1 of the setup.**", "2 of 2 roles")
 	s := e.mustState(wizard.StateDeploy)
 	if s.Data.Deploy == nil || s.Data.Deploy.Status != wizard.DeployCompleted || s.Data.Deploy.SnapshotID == "" {
 		t.Fatalf("session deploy state %+v", s.Data.Deploy)
@@ -45,7 +45,7 @@ func TestDeployStepConfirmsRunsAndFinishes(t *testing.T) {
 		t.Fatalf("session still open after Finish")
 	}
 	r = e.Command("setup")
-	mustContain(t, "after deploy", r.Text(), "editing deployed snapshot "+s.Data.Deploy.SnapshotID)
+	mustContain(t, "after deploy", r.Text(), "Editing "+versionWords(s.Data.Deploy.SnapshotID)+" ·")
 }
 
 // The same Confirm clicked twice at once starts one deploy; the other click is told the

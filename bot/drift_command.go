@@ -12,6 +12,8 @@ import (
 
 	"github.com/arrakis-bot/arrakis/bot/deploy"
 	"github.com/arrakis-bot/arrakis/drift"
+	"github.com/arrakis-bot/arrakis/store"
+	"github.com/arrakis-bot/arrakis/wizard"
 )
 
 // /drift shows how the live guild differs from the desired and deployed setup: the report
@@ -149,7 +151,7 @@ func (b *Bot) driftAction(ctx context.Context, id driftID, user string) view {
 	case "rec", "acc", "prune":
 		return b.driftConfirm(ctx, id)
 	case "rec_ok":
-		return b.driftChange(ctx, id, "Reconciled", func() (*deploy.Result, error) {
+		return b.driftChange(ctx, id, "Reconciled: your server matches the setup again", func() (*deploy.Result, error) {
 			return b.d.Deploy.Reconcile(ctx, id.Guild, user, hashOr(id.Hash))
 		})
 	case "acc_ok":
@@ -157,7 +159,7 @@ func (b *Bot) driftAction(ctx context.Context, id driftID, user string) view {
 			return b.d.Deploy.Accept(ctx, id.Guild, user, hashOr(id.Hash))
 		})
 	case "prune_ok":
-		return b.driftChange(ctx, id, "Pruned", func() (*deploy.Result, error) {
+		return b.driftChange(ctx, id, "Pruned: what the setup no longer wanted is deleted", func() (*deploy.Result, error) {
 			return b.d.Deploy.Prune(ctx, id.Guild, user, hashOr(id.Hash))
 		})
 	}
@@ -180,13 +182,32 @@ func (b *Bot) loadDrift(ctx context.Context, guildID string) (*deploy.DriftView,
 	return nil, &view{Content: b.deploySentence(err, guildID)}
 }
 
-var severityHeads = []struct {
-	sev  drift.Severity
+// driftGroups are the report's headings, in order: what is missing, what changes who can
+// see or do what, cosmetic differences, and what Arrakis made that the setup no longer
+// wants (Prune's, not Reconcile's).
+var driftGroups = []struct {
 	head string
+	in   func(drift.Item) bool
 }{
-	{drift.SeverityError, "🔴 **Errors** — managed roles or channels are missing"},
-	{drift.SeverityWarning, "🟠 **Warnings** — who can see or do what has changed"},
-	{drift.SeverityInfo, "🔵 **Info** — cosmetic differences, or things no longer wanted"},
+	{"🔴 **Missing** — roles or channels Arrakis manages are gone", func(it drift.Item) bool { return it.Severity == drift.SeverityError }},
+	{"🟠 **Access changed** — who can see or do what is not what the setup says", func(it drift.Item) bool { return it.Severity == drift.SeverityWarning }},
+	{"🔵 **Cosmetic** — names, colours, topics or order", func(it drift.Item) bool {
+		return it.Severity == drift.SeverityInfo && !isExtra(it)
+	}},
+	{"⚪ **No longer in the setup** — Arrakis made these; Prune deletes them", func(it drift.Item) bool {
+		return it.Severity == drift.SeverityInfo && isExtra(it)
+	}},
+}
+
+func isExtra(it drift.Item) bool { return it.Type == drift.RoleExtra || it.Type == drift.ChannelExtra }
+
+func groupOf(it drift.Item) int {
+	for g, h := range driftGroups {
+		if h.in(it) {
+			return g
+		}
+	}
+	return len(driftGroups)
 }
 
 // driftReport renders one page of the report with its controls.
@@ -215,9 +236,9 @@ func (b *Bot) driftReportView(ctx context.Context, guildID string, page int, not
 
 func sortedBySeverity(items []drift.Item) []drift.Item {
 	var out []drift.Item
-	for _, h := range severityHeads {
+	for g := range driftGroups {
 		for _, it := range items {
-			if it.Severity == h.sev {
+			if groupOf(it) == g {
 				out = append(out, it)
 			}
 		}
@@ -237,19 +258,21 @@ func driftDescription(dv *deploy.DriftView, items []drift.Item, page int, notice
 		d.WriteString("✅ No drift: your server matches the deployed setup.")
 		return d.String()
 	}
-	fmt.Fprintf(&d, "Compared the desired setup (snapshot %s) with your server.\n", dv.Desired.Meta.ID)
+	d.WriteString("Your server compared with the setup (" + versionText(dv.Desired.Meta) + ").\n")
+	var m *wizard.Manifest
+	if dv.Desired != nil {
+		m = dv.Desired.Manifest
+	}
 	from, to := page*driftPageSize, min(len(items), (page+1)*driftPageSize)
-	last := drift.Severity("")
+	last := -1
 	for _, it := range items[from:to] {
-		if it.Severity != last {
-			for _, h := range severityHeads {
-				if h.sev == it.Severity {
-					d.WriteString("\n" + h.head + "\n")
-				}
+		if g := groupOf(it); g != last {
+			if g < len(driftGroups) {
+				d.WriteString("\n" + driftGroups[g].head + "\n")
 			}
-			last = it.Severity
+			last = g
 		}
-		d.WriteString("• " + itemText(it) + "\n")
+		d.WriteString("• " + itemText(it, m) + "\n")
 	}
 	if page == 0 && len(dv.Collisions) > 0 {
 		d.WriteString("\n" + collisionsText(dv.Collisions))
@@ -293,28 +316,32 @@ func collisionLine(c drift.Collision) string {
 	return t
 }
 
-var itemPhrases = map[drift.ItemType]string{
-	drift.RoleMissing: "Role missing", drift.RoleExtra: "Role no longer in the setup", drift.RoleMismatch: "Role changed",
-	drift.ChannelMissing: "Channel missing", drift.ChannelExtra: "Channel no longer in the setup",
-	drift.ChannelMismatch: "Channel changed", drift.ConfigMismatch: "Setup changed but not deployed",
+// itemText is one difference in drift.DescribeItem's words, the name in bold: "Channel
+// **holders-chat**: missing". m (may be nil) names tier roles in access rules.
+func itemText(it drift.Item, m *wizard.Manifest) string {
+	subject := "Channel **" + esc(it.Name) + "**"
+	switch it.Type {
+	case drift.RoleMissing, drift.RoleExtra, drift.RoleMismatch:
+		subject = "Role **" + esc(it.Name) + "**"
+	case drift.ConfigMismatch:
+		subject = "**Setup**"
+	}
+	return clip(subject+": "+esc(drift.DescribeChange(it, m)), 300)
 }
 
-func itemText(it drift.Item) string {
-	t := itemPhrases[it.Type] + " **" + esc(it.Name) + "**"
-	if it.Field != "" {
-		t += " — " + esc(it.Field)
+// versionText names a saved setup as people say it: "version 3, saved by @alice 2 hours
+// ago" (Discord renders the mention and the relative time).
+func versionText(meta store.SnapshotMeta) string {
+	t := fmt.Sprintf("version %d", meta.Version)
+	if isSnowflakeID(meta.CreatedBy) {
+		t += ", saved by <@" + meta.CreatedBy + ">"
+	} else if meta.CreatedBy != "" {
+		t += ", saved by " + esc(meta.CreatedBy)
 	}
-	if it.Expected != "" || it.Actual != "" {
-		t += fmt.Sprintf(": expected %s, found %s", orNothing(it.Expected), orNothing(it.Actual))
+	if !meta.CreatedAt.IsZero() {
+		t += fmt.Sprintf(" <t:%d:R>", meta.CreatedAt.Unix())
 	}
-	return clip(t, 300)
-}
-
-func orNothing(s string) string {
-	if s == "" {
-		return "nothing"
-	}
-	return esc(s)
+	return t
 }
 
 func driftButton(guild, label, action string, page int, style discordgo.ButtonStyle) discordgo.Button {
@@ -335,7 +362,7 @@ func driftControls(guild string, page, pages int, dv *deploy.DriftView) []discor
 		return rows
 	}
 	acts := []discordgo.Button{
-		driftButton(guild, "Reconcile…", "rec", page, discordgo.PrimaryButton),
+		driftButton(guild, "Reconcile…", "rec", page, discordgo.SuccessButton),
 		driftButton(guild, "Accept…", "acc", page, discordgo.SecondaryButton),
 	}
 	if len(dv.PrunePlan) > 0 {
@@ -359,7 +386,7 @@ func (b *Bot) driftConfirm(ctx context.Context, id driftID, notice ...string) vi
 		hash = dv.PlanHash
 	case "acc":
 		text = "**Accept** makes what your server has now the desired setup (a new snapshot); nothing in the server changes. " +
-			"These differences become the setup:\n" + itemsText(acceptable(dv.Report.Items), "no differences")
+			"These differences become the setup:\n" + itemsText(acceptable(dv.Report.Items), dv.Desired.Manifest, "no differences")
 		if n := len(dv.Report.Items) - len(acceptable(dv.Report.Items)); n > 0 {
 			text += fmt.Sprintf("Not changed by Accept: %d roles or channels Arrakis made that the setup no longer wants (Prune deletes them).\n", n)
 		}
@@ -374,12 +401,31 @@ func (b *Bot) driftConfirm(ctx context.Context, id driftID, notice ...string) vi
 	if len(notice) > 0 && notice[0] != "" {
 		text = "⚠️ " + notice[0] + "\n\n" + text
 	}
-	ok := discordgo.Button{Label: "Confirm", Style: discordgo.DangerButton,
+	title, label, style := confirmWording(id.Action, dv)
+	ok := discordgo.Button{Label: label, Style: style,
 		CustomID: driftID{Guild: id.Guild, Action: id.Action + "_ok", Page: id.Page, Hash: hash}.String()}
-	e := &discordgo.MessageEmbed{Title: "Confirm", Description: clip(text, maxEmbedDesc), Color: colorProblem}
+	e := &discordgo.MessageEmbed{Title: title, Description: clip(text, maxEmbedDesc), Color: colorWizard}
+	if style == discordgo.DangerButton {
+		e.Color = colorProblem // only a deletion is red
+	}
 	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: []discordgo.MessageComponent{buttonRow([]discordgo.Button{
 		ok, driftButton(id.Guild, "Back", "page", id.Page, discordgo.SecondaryButton),
 	})}}
+}
+
+// confirmWording titles a /drift confirmation by what it does ("Delete 2 roles and 1
+// channel?") and labels its button the same way; only a deletion is red.
+func confirmWording(action string, dv *deploy.DriftView) (title, label string, style discordgo.ButtonStyle) {
+	switch action {
+	case "prune":
+		what := planSummary(dv.PrunePlan)
+		return clip(what+"?", 256), clip(what, 80), discordgo.DangerButton
+	case "acc":
+		n := len(acceptable(dv.Report.Items))
+		return fmt.Sprintf("Make %s part of the setup?", plural(n, "difference", "differences")), "Accept the server as it is", discordgo.SuccessButton
+	}
+	what := planSummary(dv.Plan)
+	return clip("Put your server back: "+lowerFirst(what)+"?", 256), "Reconcile", discordgo.SuccessButton
 }
 
 // maxListed is how many plan lines or differences a confirmation lists; a longer list
@@ -413,7 +459,7 @@ func acceptable(items []drift.Item) []drift.Item {
 	return out
 }
 
-func itemsText(items []drift.Item, none string) string {
+func itemsText(items []drift.Item, m *wizard.Manifest, none string) string {
 	if len(items) == 0 {
 		return none + "."
 	}
@@ -423,7 +469,7 @@ func itemsText(items []drift.Item, none string) string {
 			fmt.Fprintf(&b, "…and %d more.\n", len(items)-i)
 			break
 		}
-		b.WriteString("• " + itemText(it) + "\n")
+		b.WriteString("• " + itemText(it, m) + "\n")
 	}
 	return b.String()
 }
@@ -449,7 +495,7 @@ func (b *Bot) driftChange(ctx context.Context, id driftID, done string, run func
 		}
 		return b.driftReport(ctx, guildID, 0, "❌ "+b.deploySentence(err, guildID))
 	}
-	text := fmt.Sprintf("✅ %s: %d writes to your server (snapshot %s).", done, res.Writes, res.SnapshotID)
+	text := fmt.Sprintf("✅ %s. The setup is now version %d.", done, res.Version)
 	if id.Action == "acc_ok" && res.Report != "" {
 		text = "✅ " + res.Report
 	}

@@ -33,7 +33,7 @@ func TestDriftCommandReportsAndReconciles(t *testing.T) {
 	bronze := e.FD.RoleByName(e.Seed.ID, "Bronze")
 	e.FD.UpdateRole(e.Seed.ID, bronze.ID, func(r *discordgo.Role) { r.Color = 0x00FF00 })
 	r = e.Command("drift")
-	mustContain(t, "drifted", r.Text(), "🔴 **Errors**", "Role missing **Gold**", "🔵 **Info**", "Role changed **Bronze**")
+	mustContain(t, "drifted", r.Text(), "🔴 **Missing**", "Role **Gold**: missing", "🔵 **Cosmetic**", "Role **Bronze**: colour changed from")
 
 	r = e.Click("rec")
 	mustContain(t, "confirm reconcile", r.Text(), "**Reconcile**", "Create role **Gold**")
@@ -87,7 +87,7 @@ func TestDriftReportPages(t *testing.T) {
 	b := New(Deps{Deploy: stubDrift{view: &deploy.DriftView{Report: drift.Report{Items: items},
 		Desired: &store.Snapshot{Meta: store.SnapshotMeta{ID: "v00000002"}}}}})
 	v := b.driftReport(context.Background(), "1", 0, "")
-	mustContain(t, "page 1", v.Embeds[0].Description, "🔴 **Errors**", "🔵 **Info**")
+	mustContain(t, "page 1", v.Embeds[0].Description, "🔴 **Missing**", "🔵 **Cosmetic**")
 	mustContain(t, "footer", v.Embeds[0].Footer.Text, "Page 1 of 3", "23 differences")
 	v = b.driftReport(context.Background(), "1", 2, "")
 	mustContain(t, "page 3", v.Embeds[0].Footer.Text, "Page 3 of 3")

@@ -28,8 +28,8 @@ func TestSetupEditModePrefillsFromDeployedManifest(t *testing.T) {
 	}
 
 	r := e.Command("setup")
-	mustContain(t, "edit mode", r.Text(), "already has a deployed setup (snapshot "+meta.ID+")",
-		"editing deployed snapshot "+meta.ID, "Community: Deployed Jar", "Tier 1 **Bronze**")
+	mustContain(t, "edit mode", r.Text(), "already has a deployed setup (version 1)",
+		"Editing version 1", "Community name: **Deployed Jar**")
 	s := e.mustState(wizard.StateInit)
 	want := wizard.SessionDataFromManifest(m, meta.ID)
 	if !sameAnswers(s.Data, want) {
@@ -39,6 +39,9 @@ func TestSetupEditModePrefillsFromDeployedManifest(t *testing.T) {
 	for _, title := range []string{"Chains", "Assets", "Eligibility rules", "Tier roles", "Channels"} {
 		if r = e.Click("next"); !strings.Contains(r.Title(), title) {
 			t.Fatalf("Next from a pre-filled step: %q, want %s\n%s", r.Title(), title, r.Text())
+		}
+		if title == "Eligibility rules" {
+			mustContain(t, "pre-filled tiers", r.Text(), "**Tier 2 of 2: Gold**")
 		}
 	}
 }

@@ -119,7 +119,7 @@ func TestLogsCarryIDsButNoSecrets(t *testing.T) {
 	}
 	e.FD.DeleteChannel(snap.Deployment.Resources.Channels["chan-2"])
 	r = e.Command("drift")
-	mustContain(t, "/drift", r.Text(), "Channel missing")
+	mustContain(t, "/drift", r.Text(), ": missing")
 	e.Click("rec")
 	r = e.Click("rec_ok")
 	mustContain(t, "reconcile", r.Text(), "Reconciled")

@@ -44,7 +44,7 @@ func TestModalBadInputShowsFieldReasonAndFix(t *testing.T) {
 			e.Click(c.open)
 			r := e.Submit(c.bad)
 			mustContain(t, "refusal", r.Text(), append([]string{"⚠️", "Press **Fix**"}, c.reason...)...)
-			if e.FindLabel("Fix") == nil {
+			if e.FindLabel("Fix…") == nil {
 				t.Fatalf("no Fix button: %v", e.customIDs())
 			}
 			after := e.Session()
@@ -62,7 +62,7 @@ func TestModalBadInputShowsFieldReasonAndFix(t *testing.T) {
 				}
 			}
 			r = e.Submit(c.good)
-			if e.FindLabel("Fix") != nil || fixPending(e.Session()) != "" {
+			if e.FindLabel("Fix…") != nil || fixPending(e.Session()) != "" {
 				t.Fatalf("corrected input still refused:\n%s", r.Text())
 			}
 		})

@@ -50,7 +50,7 @@ func ownershipView(s *wizard.Session) view {
 		"Take it over to continue where they are, or cancel it to start afresh. Either asks you to confirm first.",
 		s.OwnerID, s.OwnerAt.Unix(), s.State.Step(), len(wizard.States), s.State.Title())
 	return view{Content: text, Components: []discordgo.MessageComponent{buttonRow([]discordgo.Button{
-		{Label: "Take over…", Style: discordgo.PrimaryButton, CustomID: idOutsideStep(s, actTakeOver)},
+		{Label: "Take over…", Style: discordgo.SuccessButton, CustomID: idOutsideStep(s, actTakeOver)},
 		{Label: "Cancel their session…", Style: discordgo.DangerButton, CustomID: idOutsideStep(s, actEndOther)},
 	})}}
 }

@@ -49,7 +49,7 @@ func otherAdminTakesOver(t *testing.T, e *E2E) {
 	mustContain(t, "take-over confirmation", r.Message.Content, "Take over <@"+e.Owner.ID+">'s setup?", "community **Honey Jar**", "stops working")
 	r = e.Click("takeover_ok")
 	eq(t, "after take over", r.Title(), "Step 1 of 8 — Community name")
-	mustContain(t, "after take over", r.Text(), "Community: Honey Jar", "You took over")
+	mustContain(t, "after take over", r.Text(), "Community name: **Honey Jar**", "You took over")
 	s := e.mustState(wizard.StateInit)
 	eq(t, "owner", s.OwnerID, other.ID)
 

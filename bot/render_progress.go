@@ -4,17 +4,21 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
 // The wizard is one ephemeral message updated in place. Every step draws the same frame:
-// "Step N of 8 — Title", a progress bar, a notice when something needs attention (a
-// refused answer, with a Fix button), the step's own body and controls, what is filled so
-// far, and Back / Next / Cancel.
+// "Step N of 8 — Title", a progress bar with a one-line summary of the answers so far, a
+// notice when something needs attention (a refused answer, with a Fix button), the step's
+// own body and controls, and a fixed last row Back · Next · Cancel. Steps 1–6 show only
+// their own details (at most a dozen lines; long lists page); the whole picture is the
+// review's.
 
 const (
 	colorWizard  = 0x5865F2
@@ -25,10 +29,11 @@ const (
 type stepUI struct {
 	Body      string                 // what the step asks and what it holds
 	Selects   []discordgo.SelectMenu // each alone in its row
-	Buttons   []discordgo.Button     // laid out before Back / Next / Cancel
+	Buttons   []discordgo.Button     // laid out before Back / Next / Cancel; the main one green
 	NextLabel string                 // default "Next"
-	NoNext    bool
-	NoNav     bool // DEPLOY: no Back / Next / Cancel
+	NoNext    bool                   // Next is drawn disabled (a question on the step waits)
+	HideNext  bool                   // REVIEW: no Next (Deploy… moves on)
+	NoNav     bool                   // DEPLOY and confirmations: no Back / Next / Cancel
 }
 
 // progressBar draws step n of the eight as ▰▰▰▱▱▱▱▱.
@@ -72,7 +77,7 @@ func (b *Bot) frame(ctx context.Context, s *wizard.Session, notice string, rv *r
 		Description: frameDescription(s, notice, ui.Body),
 		Color:       colorWizard,
 		Fields:      summaryFields(s),
-		Footer:      &discordgo.MessageEmbedFooter{Text: footerText(s)},
+		Footer:      &discordgo.MessageEmbedFooter{Text: b.footerText(s)},
 	}
 	if notice != "" || fixPending(s) != "" {
 		e.Color = colorProblem
@@ -84,6 +89,9 @@ func (b *Bot) frame(ctx context.Context, s *wizard.Session, notice string, rv *r
 func frameDescription(s *wizard.Session, notice, body string) string {
 	var d strings.Builder
 	d.WriteString(progressBar(s.State.Step()))
+	if line := summaryLine(s); line != "" {
+		d.WriteString("\n" + line)
+	}
 	if notice != "" {
 		d.WriteString("\n\n⚠️ " + notice)
 	}
@@ -96,19 +104,36 @@ func frameDescription(s *wizard.Session, notice, body string) string {
 	return clip(d.String(), maxEmbedDesc)
 }
 
-func footerText(s *wizard.Session) string {
-	t := "Owned by " + s.OwnerName
-	if s.OwnerName == "" {
-		t = "Owned by user " + s.OwnerID
+// footerText says whose session this is and when it ends.
+func (b *Bot) footerText(s *wizard.Session) string {
+	who := s.OwnerName
+	if who == "" {
+		who = "user " + s.OwnerID
 	}
+	ttl := b.d.SessionTTL
+	if ttl <= 0 {
+		ttl = store.DefaultSessionTTL
+	}
+	t := fmt.Sprintf("Started by %s · the session ends %s after the last click", who, durationWords(ttl))
 	if s.Data.EditOf != "" {
-		t += " · editing deployed snapshot " + s.Data.EditOf
+		t = "Editing " + versionWords(s.Data.EditOf) + " · " + t
 	}
 	return t
 }
 
-// frameComponents lays out the step's selects, then its buttons and the navigation,
-// sharing one row when five buttons fit.
+// durationWords writes a session lifetime as people say it: "15 min", "2 h", "90 s".
+func durationWords(d time.Duration) string {
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return fmt.Sprintf("%d h", d/time.Hour)
+	case d >= time.Minute:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	}
+	return fmt.Sprintf("%d s", max(1, d/time.Second))
+}
+
+// frameComponents lays out the step's selects, then its own buttons, then the fixed
+// navigation row Back · Next · Cancel (always last, always in that order).
 func frameComponents(s *wizard.Session, ui stepUI) []discordgo.MessageComponent {
 	var rows []discordgo.MessageComponent
 	for _, sel := range ui.Selects {
@@ -118,35 +143,37 @@ func frameComponents(s *wizard.Session, ui stepUI) []discordgo.MessageComponent 
 	if name := fixPending(s); name != "" {
 		buttons = withFixButton(buttons, idFor(s, actOpen, name))
 	}
-	nav := navButtons(s, ui)
-	if len(buttons)+len(nav) <= maxButtonsPerRow {
-		buttons = append(buttons, nav...)
-		nav = nil
+	for len(buttons) > 0 {
+		k := min(len(buttons), maxButtonsPerRow)
+		rows = append(rows, buttonRow(buttons[:k]))
+		buttons = buttons[k:]
 	}
-	for _, group := range [][]discordgo.Button{buttons, nav} {
-		for len(group) > 0 {
-			k := min(len(group), maxButtonsPerRow)
-			rows = append(rows, buttonRow(group[:k]))
-			group = group[k:]
-		}
+	if nav := navButtons(s, ui); len(nav) > 0 {
+		rows = append(rows, buttonRow(nav))
 	}
 	return rows
 }
 
+// navButtons is the fixed row: Back (grey; disabled on step 1), Next (the only blurple
+// button; disabled until the step's answers are complete), Cancel (red). A disabled
+// button is not offered, so a forged click on it is refused like any other.
 func navButtons(s *wizard.Session, ui stepUI) []discordgo.Button {
 	if ui.NoNav {
 		return nil
 	}
-	var nav []discordgo.Button
-	if _, ok := s.State.Prev(); ok {
-		nav = append(nav, discordgo.Button{Label: "Back", Style: discordgo.SecondaryButton, CustomID: idFor(s, actBack)})
+	back := discordgo.Button{Label: "Back", Style: discordgo.SecondaryButton, CustomID: idFor(s, actBack)}
+	if _, ok := s.State.Prev(); !ok {
+		back.Disabled = true
 	}
-	if !ui.NoNext {
+	nav := []discordgo.Button{back}
+	if !ui.HideNext {
 		label := ui.NextLabel
 		if label == "" {
 			label = "Next"
 		}
-		nav = append(nav, discordgo.Button{Label: label, Style: discordgo.PrimaryButton, CustomID: idFor(s, actNext)})
+		next := discordgo.Button{Label: label, Style: discordgo.PrimaryButton, CustomID: idFor(s, actNext)}
+		next.Disabled = ui.NoNext || len(wizard.ValidateStep(s.State, s.Data)) > 0
+		nav = append(nav, next)
 	}
 	return append(nav, discordgo.Button{Label: "Cancel", Style: discordgo.DangerButton, CustomID: idFor(s, actCancel)})
 }
@@ -174,7 +201,7 @@ func esc(s string) string { return wizard.EscapeMarkdown(s) }
 // withFixButton puts a Fix button in place of the button that opens the refused modal (it
 // opens the same modal, pre-filled), or first when the step has no such button.
 func withFixButton(buttons []discordgo.Button, openID string) []discordgo.Button {
-	fix := discordgo.Button{Label: "Fix", Style: discordgo.DangerButton, CustomID: openID}
+	fix := discordgo.Button{Label: "Fix…", Style: discordgo.SuccessButton, CustomID: openID}
 	out := append([]discordgo.Button(nil), buttons...)
 	for i, b := range out {
 		if b.CustomID == openID {

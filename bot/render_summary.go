@@ -9,9 +9,48 @@ import (
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
-// summaryFields shows what is filled so far, one embed field per answered step, so the
-// admin always sees the whole community taking shape.
+// summaryLine is the running summary under the progress bar on steps 1–6: one line of
+// what the earlier steps hold ("**Honey Jar** · Ethereum, Base · 2 assets · 3 tiers").
+// The whole picture is the review's (summaryFields).
+func summaryLine(s *wizard.Session) string {
+	n := s.State.Step()
+	if n < 2 || n > wizard.StateChannelStructure.Step() {
+		return ""
+	}
+	d := s.Data
+	var parts []string
+	if d.CommunityName != "" {
+		parts = append(parts, "**"+esc(clip(d.CommunityName, 40))+"**")
+	}
+	if n > 2 && len(d.Chains) > 0 {
+		parts = append(parts, strings.Join(chainLines(d.Chains), ""))
+	}
+	if n > 3 {
+		parts = append(parts, plural(len(d.Assets), "asset", "assets"))
+	}
+	if n > 4 {
+		parts = append(parts, plural(len(d.Tiers), "tier", "tiers"))
+	}
+	if n > 5 {
+		adopted := 0
+		for _, t := range d.Tiers {
+			if t.Role.Adopt != "" {
+				adopted++
+			}
+		}
+		if adopted > 0 {
+			parts = append(parts, fmt.Sprintf("%d existing role%s adopted", adopted, map[bool]string{true: "", false: "s"}[adopted == 1]))
+		}
+	}
+	return clip(strings.Join(parts, " · "), 200)
+}
+
+// summaryFields shows the whole setup, one embed field a part, on the review; steps 1–6
+// show only summaryLine.
 func summaryFields(s *wizard.Session) []*discordgo.MessageEmbedField {
+	if s.State != wizard.StateReview {
+		return nil
+	}
 	d := s.Data
 	var fs []*discordgo.MessageEmbedField
 	add := func(name string, lines []string) {
@@ -25,11 +64,9 @@ func summaryFields(s *wizard.Session) []*discordgo.MessageEmbedField {
 	add("Chains", chainLines(d.Chains))
 	add("Assets", assetLines(d.Assets))
 	add("Tiers and rules", tierLines(d))
-	add("Tier roles", roleLines(d.Tiers))
-	add("Channels", channelLines(d))
 	if d.AlertChannel != "" {
 		add("Alerts", []string{"<#" + d.AlertChannel + ">"})
-	} else if s.State.Step() >= wizard.StateChannelStructure.Step() {
+	} else {
 		add("Alerts", []string{"No alert channel (DM to the admin who deploys)"})
 	}
 	return fs
@@ -112,49 +149,6 @@ func ruleText(r wizard.Rule, assets []wizard.Asset) string {
 		return fmt.Sprintf("score ≥ %d", deref64(r.Score))
 	}
 	return string(r.Type)
-}
-
-func roleLines(tiers []wizard.Tier) []string {
-	var out []string
-	for i, t := range tiers {
-		switch {
-		case t.Role.Adopt != "":
-			out = append(out, fmt.Sprintf("Tier %d → existing role <@&%s>", i+1, t.Role.Adopt))
-		case t.Role.Name != "":
-			out = append(out, fmt.Sprintf("Tier %d → new role **%s** (%s%s)", i+1, esc(t.Role.Name),
-				colorText(t.Role.Color), roleFlags(t.Role)))
-		}
-	}
-	return out
-}
-
-func roleFlags(r wizard.RoleSpec) string {
-	var f string
-	if r.Hoist {
-		f += ", shown separately"
-	}
-	if r.Mentionable {
-		f += ", mentionable"
-	}
-	return f
-}
-
-var templateNames = map[string]string{
-	wizard.TemplateNone:           "No channels",
-	wizard.TemplateAdditiveOnly:   "One gated channel per tier",
-	wizard.TemplateParallelMirror: "A category per tier with text and voice",
-	wizard.TemplateCustom:         "Custom channels",
-}
-
-func channelLines(d wizard.SessionData) []string {
-	if d.ChannelTemplate == "" {
-		return nil
-	}
-	out := []string{templateNames[d.ChannelTemplate]}
-	for _, c := range d.CustomChannels {
-		out = append(out, "• "+channelText(c, d.CustomChannels, d.Tiers))
-	}
-	return out
 }
 
 func channelText(c wizard.Channel, all []wizard.Channel, tiers []wizard.Tier) string {

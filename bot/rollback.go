@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -70,7 +71,7 @@ func (b *Bot) rollbackOptions(ctx context.Context, guildID string) ([]discordgo.
 			break
 		}
 		opts = append(opts, discordgo.SelectMenuOption{
-			Label: fmt.Sprintf("%s — %s", h.Meta.ID, h.Meta.Reason), Value: strconv.Itoa(h.Meta.Version),
+			Label: fmt.Sprintf("Version %d — %s", h.Meta.Version, reasonWords(h.Meta.Reason)), Value: strconv.Itoa(h.Meta.Version),
 			Description: clip("deployed "+h.Deployed.DeployedAt.UTC().Format("2006-01-02 15:04")+" UTC", maxOptionText),
 		})
 	}
@@ -92,7 +93,7 @@ func (b *Bot) rollbackConfirm(ctx context.Context, guildID string, values []stri
 		return view{Content: msgBadValues}
 	}
 	version, _ := strconv.Atoi(values[0])
-	text := fmt.Sprintf("**Roll back to %s?** Arrakis deploys that version again as a new version.", store.SnapshotID(version))
+	text := fmt.Sprintf("Arrakis deploys version %d again, saved as a new version.", version)
 	if s, err := b.d.Sessions.GetByGuild(ctx, guildID); err == nil {
 		if s.OwnerID == user {
 			text += "\nYour open /setup session ends; its answers are not kept."
@@ -110,10 +111,10 @@ func (b *Bot) rollbackConfirm(ctx context.Context, guildID string, values []stri
 	if notice != "" {
 		text = "⚠️ " + notice + "\n\n" + text
 	}
-	e := &discordgo.MessageEmbed{Title: "Confirm rollback", Description: clip(text, maxEmbedDesc), Color: colorProblem}
+	e := &discordgo.MessageEmbed{Title: fmt.Sprintf("Roll back to version %d?", version), Description: clip(text, maxEmbedDesc), Color: colorProblem}
 	ok := driftID{Guild: guildID, Action: "rb_ok", Page: version, Hash: hash}
 	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: []discordgo.MessageComponent{buttonRow([]discordgo.Button{
-		{Label: "Confirm rollback", Style: discordgo.DangerButton, CustomID: ok.String()},
+		{Label: fmt.Sprintf("Roll back to version %d", version), Style: discordgo.DangerButton, CustomID: ok.String()},
 		driftButton(guildID, "Choose another", "rb", 0, discordgo.SecondaryButton),
 	})}}
 }
@@ -138,7 +139,7 @@ func (b *Bot) rollbackRun(ctx context.Context, id driftID, user string) view {
 	if err != nil {
 		return view{Content: "❌ " + b.deploySentence(err, id.Guild)}
 	}
-	done := fmt.Sprintf("✅ Rolled back: %s is deployed again as %s (%d writes).", store.SnapshotID(id.Page), res.SnapshotID, res.Writes)
+	done := fmt.Sprintf("✅ Rolled back: version %d is deployed again, saved as version %d.", id.Page, res.Version)
 	if s, err := b.d.Sessions.GetByGuild(ctx, id.Guild); err == nil {
 		// End only the session the confirmation described; one that changed while the
 		// rollback ran holds answers nobody was told would be lost.
@@ -155,4 +156,15 @@ func (b *Bot) rollbackRun(ctx context.Context, id driftID, user string) view {
 func shortHash(text string) string {
 	sum := sha256.Sum256([]byte(text))
 	return hex.EncodeToString(sum[:8])
+}
+
+// reasonWords says why a version was saved, as people say it.
+func reasonWords(r store.Reason) string {
+	switch r {
+	case store.ReasonReconcile:
+		return "reconcile"
+	case store.ReasonAccept:
+		return "accepted from the server"
+	}
+	return strings.ReplaceAll(string(r), "_", " ")
 }

@@ -36,9 +36,9 @@ func TestSetupRollsBackToAnEarlierVersion(t *testing.T) {
 		t.Fatalf("no version select: %s", r.Message.Content)
 	}
 	r = e.Click("rbpick", "1")
-	mustContain(t, "confirm", r.Text(), "Roll back to v00000001?", "Update role **Gold")
+	mustContain(t, "confirm", r.Text(), "Roll back to version 1?", "Update role **Gold")
 	r = e.Click("rb_ok")
-	mustContain(t, "rolled back", r.Message.Content, "Rolled back: v00000001 is deployed again as v00000003")
+	mustContain(t, "rolled back", r.Message.Content, "Rolled back: version 1 is deployed again, saved as version 3.")
 	if e.FD.RoleByName(e.Seed.ID, "Gold") == nil {
 		t.Fatalf("rollback did not restore the role name")
 	}

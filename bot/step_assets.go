@@ -62,9 +62,14 @@ func assetsUI(sc *stepCtx) stepUI {
 	for _, id := range s.Data.Chains {
 		chainOpts = append(chainOpts, discordgo.SelectMenuOption{Label: chainName(id), Value: id, Default: id == chain})
 	}
+	body := fmt.Sprintf("Add the tokens your tiers will check (1 to %d): choose the type and the chain, then **Add asset…**.", wizard.MaxAssets)
+	if n := len(s.Data.Assets); n > 0 {
+		body += fmt.Sprintf("\n**Assets (%d of %d):**\n", n, wizard.MaxAssets) + strings.Join(assetLines(s.Data.Assets), "\n")
+	} else {
+		body += "\nNo assets yet."
+	}
 	ui := stepUI{
-		Body: fmt.Sprintf("Add the tokens your tiers will check (1 to %d). Choose the type and the chain, "+
-			"then **Add asset…** to enter its details.", wizard.MaxAssets),
+		Body:    body,
 		Selects: []discordgo.SelectMenu{selectMenu(s, "atype", "Asset type", typeOpts)},
 	}
 	if len(chainOpts) > 0 {
@@ -75,8 +80,13 @@ func assetsUI(sc *stepCtx) stepUI {
 	ui.Buttons = []discordgo.Button{add}
 	if _, ok := wizard.AssetByID(s.Data.Assets, s.UI[uiRmAsset]); ok {
 		id := s.UI[uiRmAsset]
-		ui.Body += "\n\n**Remove this asset?** These rules check it and will be removed with it " +
-			"(a tier left without rules needs a new one before deploying):\n" + assetDependents(s, id)
+		a, _ := wizard.AssetByID(s.Data.Assets, id)
+		n := 0
+		for _, rules := range wizard.RulesUsingAsset(s.Data.Tiers, id) {
+			n += len(rules)
+		}
+		ui.Body = fmt.Sprintf("**Remove %s and the %s that check it?** A tier left without rules needs a new one before deploying.\n",
+			esc(a.Symbol), plural(n, "rule", "rules")) + assetDependents(s, id)
 		ui.Buttons = []discordgo.Button{
 			button(s, "Remove asset and its rules", discordgo.DangerButton, "rm_asset_ok", id),
 			button(s, "Keep it", discordgo.SecondaryButton, "rm_asset_keep"),
@@ -144,6 +154,9 @@ func assetDependents(s *wizard.Session, id string) string {
 			}
 		}
 	}
+	if len(lines) > 5 {
+		lines = append(lines[:5], fmt.Sprintf("…and %d more rules", len(lines)-5))
+	}
 	return clip(strings.Join(lines, "\n"), 1200)
 }
 
@@ -166,9 +179,10 @@ func assetInputs(s *wizard.Session) []inputDef {
 	if t != wizard.AssetNative {
 		ins = append(ins, inputDef{ID: "contract", Label: "Contract address", Placeholder: "0x…", Required: true, Max: 42})
 	}
+	ex := assetExamples[t]
 	ins = append(ins,
-		inputDef{ID: "name", Label: "Token name", Placeholder: "e.g. USD Coin", Required: true, Max: wizard.AssetNameMax},
-		inputDef{ID: "symbol", Label: "Symbol", Placeholder: "e.g. USDC", Required: true, Max: wizard.AssetSymbolMax})
+		inputDef{ID: "name", Label: assetNameLabel[t], Placeholder: "e.g. " + ex[0], Required: true, Max: wizard.AssetNameMax},
+		inputDef{ID: "symbol", Label: "Symbol", Placeholder: "e.g. " + ex[1], Required: true, Max: wizard.AssetSymbolMax})
 	switch t {
 	case wizard.AssetERC20, wizard.AssetNative:
 		ins = append(ins, inputDef{ID: "decimals", Label: "Decimals (0–36)", Placeholder: "18", Required: true, Max: 2})
@@ -176,6 +190,17 @@ func assetInputs(s *wizard.Session) []inputDef {
 		ins = append(ins, inputDef{ID: "token_id", Label: "Token id", Placeholder: "e.g. 1", Required: true, Max: 78})
 	}
 	return ins
+}
+
+// assetExamples are each type's placeholder name and symbol, so a form's examples fit it.
+var assetExamples = map[wizard.AssetType][2]string{
+	wizard.AssetERC20: {"USD Coin", "USDC"}, wizard.AssetERC721: {"Bored Ape Yacht Club", "BAYC"},
+	wizard.AssetERC1155: {"Honey Jar Pass", "HJP"}, wizard.AssetNative: {"Ether", "ETH"},
+}
+
+var assetNameLabel = map[wizard.AssetType]string{
+	wizard.AssetERC20: "Token name", wizard.AssetERC721: "Collection name",
+	wizard.AssetERC1155: "Collection name", wizard.AssetNative: "Coin name",
 }
 
 func assetPrefill(t wizard.AssetType) map[string]string {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -32,6 +33,9 @@ func chainsUI(sc *stepCtx) stepUI {
 	menu := selectMenu(s, "chains", "Choose one or more chains", opts)
 	menu.MaxValues = len(opts)
 	body := "Pick every chain your community's tokens live on. You can choose several."
+	if len(s.Data.Chains) > 0 {
+		body += "\nChosen: " + strings.Join(chainLines(s.Data.Chains), "") + "."
+	}
 	return stepUI{Body: body, Selects: []discordgo.SelectMenu{menu}}
 }
 

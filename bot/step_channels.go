@@ -45,6 +45,8 @@ func channelsStep() stepDef {
 		actSelect + ":alerts": (*Bot).pickAlertChannel,
 		"no_alerts":           (*Bot).clearAlertChannel,
 		"alerts_done":         (*Bot).closeAlertView,
+		"ch_layout":           (*Bot).openLayoutView,
+		"ch_more":             (*Bot).turnChannelPage,
 	}}
 }
 
@@ -69,41 +71,134 @@ func editedChannel(s *wizard.Session) *wizard.Channel {
 	return nil
 }
 
+// channelsPerPage is how many custom channels step 6 lists on one page.
+const channelsPerPage = 6
+
+// uiListPage is the page of the custom channel list.
+const uiListPage = "ch.page.list"
+
 func channelsUI(sc *stepCtx) stepUI {
 	s := sc.s
-	ui := stepUI{
-		Body:    "Choose how Arrakis lays out your gated channels. A channel open to a tier is open to every higher tier.",
-		Selects: []discordgo.SelectMenu{templateSelect(s)},
-	}
 	custom := s.Data.ChannelTemplate == wizard.TemplateCustom
 	if !custom || s.UI[uiChanView] == "alerts" {
-		if chs, ps := wizard.ExpandChannels(s.Data.ChannelTemplate, nil, s.Data.Tiers); !custom && len(ps) == 0 && len(chs) > 0 {
-			ui.Body += fmt.Sprintf("\n\nThis layout makes %d channels and categories:\n", len(chs)) + templateList(chs, s.Data.Tiers)
-		}
-		ui.Body += "\n\n" + alertChannelText(s.Data.AlertChannel)
-		ui.Selects = append(ui.Selects, alertChannelSelect(s))
-		if s.Data.AlertChannel != "" {
-			ui.Buttons = append(ui.Buttons, button(s, "No alert channel", discordgo.SecondaryButton, "no_alerts"))
-		}
-		if custom {
-			ui.Buttons = append(ui.Buttons, button(s, "Back to channels", discordgo.PrimaryButton, "alerts_done"))
-		}
-		return ui
+		return layoutUI(s, custom)
 	}
+	ui := stepUI{}
 	if s.UI[uiChanEdit] != "" && len(s.Data.CustomChannels) > 0 {
 		return channelEditUI(s, ui)
 	}
-	ui.Body += "\n\nPick the type, category and minimum tier of the next channel, then **Add channel…**."
+	ui.Body = "**Custom channels:** pick the type, the category and who sees the next channel, then **Add channel…**."
+	ui.Body += "\n" + channelListPage(s)
 	ui.Selects = append(ui.Selects, channelTypeSelect(s))
-	if pickedChannelType(s) != wizard.ChannelCategory {
+	if pickedChannelType(s) != wizard.ChannelCategory && hasCategory(s.Data.CustomChannels) {
 		ui.Selects = append(ui.Selects, parentSelect(s, s.UI[uiChanParent]))
 	}
-	ui.Selects = append(ui.Selects, minTierSelect(s, s.UI[uiChanTier]))
-	ui.Buttons = []discordgo.Button{button(s, "Add channel…", discordgo.SuccessButton, actOpen, "channel")}
+	ui.Selects = append(ui.Selects, minTierSelect(s, pickedMinTier(s)))
+	ui.Buttons = []discordgo.Button{button(s, "Add "+strings.ToLower(channelTypeLabel(pickedChannelType(s)))+"…", discordgo.SuccessButton, actOpen, "channel")}
 	if len(s.Data.CustomChannels) > 0 {
 		ui.Buttons = append(ui.Buttons, button(s, "Edit or remove…", discordgo.SecondaryButton, "ch_edit"))
 	}
+	ui.Buttons = append(ui.Buttons, button(s, "Layout and alerts…", discordgo.SecondaryButton, "ch_layout"))
+	if pages := channelPages(s); pages > 1 {
+		next := (listPage(s) + 1) % pages
+		ui.Buttons = append(ui.Buttons, button(s, fmt.Sprintf("More channels ▶ (%d of %d)", next+1, pages), discordgo.SecondaryButton, "ch_more", strconv.Itoa(next)))
+	}
 	return ui
+}
+
+// layoutUI is the layout choice and the alert channel: all a template layout needs, and
+// custom mode's second view.
+func layoutUI(s *wizard.Session, custom bool) stepUI {
+	ui := stepUI{
+		Body:    "Choose how Arrakis lays out your gated channels.\n" + templateWhat(s.Data.ChannelTemplate, s.Data.Tiers),
+		Selects: []discordgo.SelectMenu{templateSelect(s), alertChannelSelect(s)},
+	}
+	ui.Body += "\n" + alertChannelText(s.Data.AlertChannel)
+	if custom {
+		ui.Buttons = append(ui.Buttons, button(s, "Back to channels", discordgo.SuccessButton, "alerts_done"))
+	}
+	if s.Data.AlertChannel != "" {
+		ui.Buttons = append(ui.Buttons, button(s, "No alert channel", discordgo.SecondaryButton, "no_alerts"))
+	}
+	return ui
+}
+
+// templateWhat says what a layout creates for these tiers.
+func templateWhat(t string, tiers []wizard.Tier) string {
+	chs, _ := wizard.ExpandChannels(t, nil, tiers)
+	switch t {
+	case "":
+		return "No layout chosen yet: pick one below."
+	case wizard.TemplateNone:
+		return "**No channels:** Arrakis creates only the tier roles."
+	case wizard.TemplateAdditiveOnly:
+		return fmt.Sprintf("**Creates %s:** a category **Members** with one text channel per tier, each seen by its tier and the tiers above, hidden from everyone else.",
+			plural(len(chs), "channel", "channels"))
+	case wizard.TemplateParallelMirror:
+		return fmt.Sprintf("**Creates %s:** per tier a category with a text and a voice channel, seen by that tier and the tiers above, hidden from everyone else.",
+			plural(len(chs), "channel", "channels"))
+	}
+	return "**Custom:** you add each category and channel yourself."
+}
+
+// templateDescriptions say in a layout option what it creates.
+var templateDescriptions = map[string]string{
+	wizard.TemplateNone:           "Creates no channels, only the tier roles",
+	wizard.TemplateAdditiveOnly:   "Creates a Members category with a text channel per tier",
+	wizard.TemplateParallelMirror: "Creates per tier a category with a text and a voice channel",
+	wizard.TemplateCustom:         "You add each category and channel yourself",
+}
+
+// channelListPage lists one page of the custom channels.
+func channelListPage(s *wizard.Session) string {
+	chs := s.Data.CustomChannels
+	if len(chs) == 0 {
+		return "No channels yet."
+	}
+	page := min(listPage(s), channelPages(s)-1)
+	from, to := page*channelsPerPage, min(len(chs), (page+1)*channelsPerPage)
+	head := fmt.Sprintf("**%s:**", plural(len(chs), "channel", "channels"))
+	if len(chs) > channelsPerPage {
+		head = fmt.Sprintf("**Channels %d–%d of %d:**", from+1, to, len(chs))
+	}
+	lines := []string{head}
+	for _, c := range chs[from:to] {
+		lines = append(lines, "• "+channelText(c, chs, s.Data.Tiers))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func channelPages(s *wizard.Session) int {
+	return max(1, (len(s.Data.CustomChannels)+channelsPerPage-1)/channelsPerPage)
+}
+
+func listPage(s *wizard.Session) int { return pageOf(s, uiListPage) }
+
+func hasCategory(chs []wizard.Channel) bool {
+	for _, c := range chs {
+		if c.Type == wizard.ChannelCategory {
+			return true
+		}
+	}
+	return false
+}
+
+// pickedMinTier is who sees the next custom channel: the chosen tier, "" when the admin
+// chose everyone, and tier 1 until a choice is made — new channels are gated by default.
+func pickedMinTier(s *wizard.Session) string {
+	v := s.UI[uiChanTier]
+	if v == noneValue {
+		return ""
+	}
+	for _, t := range s.Data.Tiers {
+		if t.ID == v {
+			return v
+		}
+	}
+	if len(s.Data.Tiers) > 0 {
+		return s.Data.Tiers[0].ID
+	}
+	return ""
 }
 
 // channelEditUI is the edit mode: pick any custom channel, then change its category or
@@ -113,18 +208,20 @@ func channelEditUI(s *wizard.Session, ui stepUI) stepUI {
 	ui.Buttons = []discordgo.Button{button(s, "Done editing", discordgo.SecondaryButton, "ch_done")}
 	ch := editedChannel(s)
 	if ch == nil {
-		ui.Body += "\n\nPick the channel to edit or remove."
+		ui.Body = "Pick the channel to edit or remove."
 		return ui
 	}
-	ui.Body += "\n\nEditing " + channelText(*ch, s.Data.CustomChannels, s.Data.Tiers) + "."
+	ui.Body = "Editing " + channelText(*ch, s.Data.CustomChannels, s.Data.Tiers) + "."
 	if ch.Type != wizard.ChannelCategory {
-		ui.Selects = append(ui.Selects, parentSelect(s, ch.Parent))
+		if hasCategory(s.Data.CustomChannels) {
+			ui.Selects = append(ui.Selects, parentSelect(s, ch.Parent))
+		}
 	} else if n := childCount(s.Data.CustomChannels, ch.Key); n > 0 {
 		ui.Body += fmt.Sprintf(" Removing it moves its %d channels out of any category.", n)
 	}
 	ui.Selects = append(ui.Selects, minTierSelect(s, ch.MinTier))
 	ui.Buttons = append([]discordgo.Button{
-		button(s, "Rename…", discordgo.PrimaryButton, actOpen, "channel"),
+		button(s, "Rename…", discordgo.SuccessButton, actOpen, "channel"),
 		button(s, "Remove channel", discordgo.DangerButton, "rm_chan", ch.Key),
 	}, ui.Buttons...)
 	return ui
@@ -143,12 +240,8 @@ func childCount(chs []wizard.Channel, category string) int {
 func templateSelect(s *wizard.Session) discordgo.SelectMenu {
 	var opts []discordgo.SelectMenuOption
 	for _, t := range wizard.Templates {
-		opts = append(opts, discordgo.SelectMenuOption{Label: wizard.TemplateTitle(t), Value: t, Default: t == s.Data.ChannelTemplate})
-	}
-	if s.Data.ChannelTemplate == wizard.TemplateCustom {
-		// Custom mode's selects leave no room for the alert channel's: it opens a view.
-		opts = append(opts, discordgo.SelectMenuOption{Label: "Alert channel…", Value: alertsValue,
-			Description: "Where this server's deploy results and drift reports go"})
+		opts = append(opts, discordgo.SelectMenuOption{Label: wizard.TemplateTitle(t), Value: t, Default: t == s.Data.ChannelTemplate,
+			Description: templateDescriptions[t]})
 	}
 	return selectMenu(s, "tmpl", "Channel layout", opts)
 }
@@ -157,10 +250,17 @@ func channelTypeSelect(s *wizard.Session) discordgo.SelectMenu {
 	cur := pickedChannelType(s)
 	var opts []discordgo.SelectMenuOption
 	for _, t := range []wizard.ChannelType{wizard.ChannelText, wizard.ChannelVoice, wizard.ChannelCategory} {
-		opts = append(opts, discordgo.SelectMenuOption{Label: channelTypeNames[t] + " channel", Value: string(t), Default: t == cur})
+		opts = append(opts, discordgo.SelectMenuOption{Label: channelTypeLabel(t), Value: string(t), Default: t == cur})
 	}
-	opts[2].Label = "Category"
 	return selectMenu(s, "ctype", "Channel type", opts)
+}
+
+// channelTypeLabel names a channel type: "Text channel", "Voice channel", "Category".
+func channelTypeLabel(t wizard.ChannelType) string {
+	if t == wizard.ChannelCategory {
+		return "Category"
+	}
+	return channelTypeNames[t] + " channel"
 }
 
 // pageOf reads a page number kept in Session.UI.
@@ -200,7 +300,7 @@ func parentSelect(s *wizard.Session, cur string) discordgo.SelectMenu {
 			items = append(items, discordgo.SelectMenuOption{Label: clip("In "+c.Name, maxOptionText), Value: c.Key, Default: cur == c.Key})
 		}
 	}
-	return selectMenu(s, "parent", "Category", paged(fixed, items, pageOf(s, uiParentPage), "categories"))
+	return selectMenu(s, "parent", "In which category", paged(fixed, items, pageOf(s, uiParentPage), "categories"))
 }
 
 // channelPickSelect lists every custom channel, paged.
@@ -214,7 +314,7 @@ func channelPickSelect(s *wizard.Session) discordgo.SelectMenu {
 }
 
 func minTierSelect(s *wizard.Session, cur string) discordgo.SelectMenu {
-	opts := []discordgo.SelectMenuOption{{Label: "Everyone (not gated)", Value: noneValue, Default: cur == ""}}
+	opts := []discordgo.SelectMenuOption{{Label: "Everyone in the server (not gated)", Value: noneValue, Default: cur == ""}}
 	for i, t := range s.Data.Tiers {
 		opts = append(opts, discordgo.SelectMenuOption{
 			Label: clip(fmt.Sprintf("Tier %d: %s and up", i+1, t.Name), maxOptionText), Value: t.ID, Default: cur == t.ID,
@@ -251,6 +351,9 @@ func selectChannelPick(key string) actionFunc {
 		if ch := editedChannel(c.s); ch != nil && key != uiChanType {
 			return b.editChannelField(ctx, c, key, v)
 		}
+		if key == uiChanTier && v == "" {
+			v = noneValue // everyone, chosen: unset means the gated default
+		}
 		setUI(c.s, key, v)
 		return b.save(ctx, c, "")
 	}
@@ -284,6 +387,22 @@ func (b *Bot) selectChannelToEdit(ctx context.Context, c *click) Reply {
 	}
 	setUI(c.s, uiChanEdit, v)
 	delete(c.s.UI, uiParentPage)
+	return b.save(ctx, c, "")
+}
+
+// openLayoutView shows custom mode's layout and alert channel choices.
+func (b *Bot) openLayoutView(ctx context.Context, c *click) Reply {
+	setUI(c.s, uiChanView, "alerts")
+	return b.save(ctx, c, "")
+}
+
+// turnChannelPage shows another page of the custom channel list.
+func (b *Bot) turnChannelPage(ctx context.Context, c *click) Reply {
+	n, err := strconv.Atoi(c.id.Arg)
+	if err != nil || n < 0 || n >= channelPages(c.s) {
+		return b.show(ctx, c.s, msgOutOfDate, updateMessage)
+	}
+	setUI(c.s, uiListPage, c.id.Arg)
 	return b.save(ctx, c, "")
 }
 
@@ -349,12 +468,12 @@ func channelModal() modalDef {
 		name: "channel", state: wizard.StateChannelStructure,
 		title: func(s *wizard.Session) string {
 			if editedChannel(s) != nil {
-				return "Rename " + strings.ToLower(channelTypeNames[pickedChannelType(s)]) + " channel"
+				return "Rename " + strings.ToLower(channelTypeLabel(pickedChannelType(s)))
 			}
-			return "New " + strings.ToLower(channelTypeNames[pickedChannelType(s)]) + " channel"
+			return "New " + strings.ToLower(channelTypeLabel(pickedChannelType(s)))
 		},
 		inputs: func(s *wizard.Session) []inputDef {
-			ins := []inputDef{{ID: "name", Label: "Name", Placeholder: "e.g. holders-chat", Required: true, Max: 100}}
+			ins := []inputDef{{ID: "name", Label: "Name", Placeholder: channelPlaceholders[pickedChannelType(s)], Required: true, Max: 100}}
 			if pickedChannelType(s) == wizard.ChannelText {
 				ins = append(ins, inputDef{ID: "topic", Label: "Topic (optional)", Long: true, Max: 1024})
 			}
@@ -368,6 +487,10 @@ func channelModal() modalDef {
 		},
 		apply: applyChannel,
 	}
+}
+
+var channelPlaceholders = map[wizard.ChannelType]string{
+	wizard.ChannelText: "e.g. holders-chat", wizard.ChannelVoice: "e.g. Holders Lounge", wizard.ChannelCategory: "e.g. Holders",
 }
 
 // applyChannel adds a custom channel, or renames the one being edited, when it and the
@@ -388,7 +511,7 @@ func applyChannel(s *wizard.Session, in map[string]string) wizard.Problems {
 	} else {
 		ch = wizard.Channel{
 			Key: wizard.NewChannelKey(s.Data.CustomChannels, s.Data.ReservedIDs()...), Name: strings.TrimSpace(in["name"]), Type: pickedChannelType(s),
-			Topic: strings.TrimSpace(in["topic"]), MinTier: s.UI[uiChanTier],
+			Topic: strings.TrimSpace(in["topic"]), MinTier: pickedMinTier(s),
 		}
 		if ch.Type != wizard.ChannelCategory {
 			ch.Parent = s.UI[uiChanParent]
@@ -403,13 +526,4 @@ func applyChannel(s *wizard.Session, in map[string]string) wizard.Problems {
 		s.Data.CustomChannels = chs
 	}
 	return ps
-}
-
-// templateList shows what a template makes, one line a channel, clipped for the embed.
-func templateList(chs []wizard.Channel, tiers []wizard.Tier) string {
-	lines := make([]string, 0, len(chs))
-	for _, c := range chs {
-		lines = append(lines, "• "+channelText(c, chs, tiers))
-	}
-	return clip(strings.Join(lines, "\n"), 1500)
 }

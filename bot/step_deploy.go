@@ -77,7 +77,7 @@ func deployUI(sc *stepCtx) stepUI {
 			}
 			ui.Body += "\n\n" + retryBlocked(rv)
 		}
-		ui.Buttons = []discordgo.Button{button(s, "Retry deploy…", discordgo.PrimaryButton, "retry"),
+		ui.Buttons = []discordgo.Button{button(s, "Retry deploy…", discordgo.SuccessButton, "retry"),
 			button(s, "Cancel", discordgo.DangerButton, actCancel)}
 		if s.UI[uiCancelAsk] != "" && madeSomething(p) {
 			ui.Body += "\n\n**Cancel this setup?** The deploy stopped part-way, so your server already has what it made: " +
@@ -112,9 +112,10 @@ func status(d *wizard.DeployState, p *store.DeployProgress) wizard.DeployStatus 
 	return wizard.DeployPending
 }
 
-// progressText words a deploy's progress: "roles 3/5, channels 2/8".
+// progressText words what a deploy has made: "1 of 2 roles and 0 of 3 channels made".
 func progressText(p *store.DeployProgress) string {
-	return fmt.Sprintf("roles %d/%d, channels %d/%d", p.RolesDone, p.RolesTotal, p.ChannelsDone, p.ChannelsTotal)
+	return fmt.Sprintf("%d of %s and %d of %s made", p.RolesDone, plural(p.RolesTotal, "role", "roles"),
+		p.ChannelsDone, plural(p.ChannelsTotal, "channel", "channels"))
 }
 
 func deployStatusText(d *wizard.DeployState, p *store.DeployProgress) string {
@@ -123,13 +124,17 @@ func deployStatusText(d *wizard.DeployState, p *store.DeployProgress) string {
 	case wizard.DeployCompleted:
 		t := "✅ **Deployed.** Your roles and channels are in place."
 		if p != nil {
-			t += fmt.Sprintf(" Snapshot %s, %d writes (%s).", p.SnapshotID, p.Writes, progressText(p))
+			t = "✅ **Deployed " + versionWords(p.SnapshotID) + " of the setup.** Your roles and channels are in place"
+			if p.RolesTotal+p.ChannelsTotal > 0 {
+				t += ": " + progressText(p)
+			}
+			t += "."
 		}
 		return t
 	case wizard.DeployFailed:
 		t := "❌ **The deploy stopped.**"
 		if p != nil {
-			t += " Done so far: " + progressText(p) + "."
+			t += " So far " + progressText(p) + "."
 		}
 		if d != nil && d.Error != "" {
 			t += "\n" + d.Error
@@ -139,9 +144,17 @@ func deployStatusText(d *wizard.DeployState, p *store.DeployProgress) string {
 		return t + "\nRetry continues where it stopped; nothing is made twice."
 	}
 	if p == nil {
-		return "⏳ **Deploying…** starting."
+		return "⏳ **Deploying…** Starting."
 	}
-	return fmt.Sprintf("⏳ **Deploying…** %s — %s.", st, progressText(p))
+	switch st {
+	case wizard.DeployRoles:
+		return fmt.Sprintf("⏳ **Deploying…** Creating roles: %d of %d done.", p.RolesDone, p.RolesTotal)
+	case wizard.DeployChannels:
+		return fmt.Sprintf("⏳ **Deploying…** Creating channels: %d of %d done.", p.ChannelsDone, p.ChannelsTotal)
+	case wizard.DeployPermissions:
+		return "⏳ **Deploying…** Setting who can see each channel."
+	}
+	return "⏳ **Deploying…** Starting."
 }
 
 // confirmDeploy moves REVIEW → DEPLOY and starts the deploy in the background — only when

@@ -15,8 +15,8 @@ func TestDeployStatusText(t *testing.T) {
 		p    *store.DeployProgress
 		want string
 	}{
-		{&wizard.DeployState{Status: wizard.DeployPending}, nil, "starting"},
-		{&wizard.DeployState{Status: wizard.DeployPending}, p, "channels — roles 3/5, channels 2/8"},
+		{&wizard.DeployState{Status: wizard.DeployPending}, nil, "Starting"},
+		{&wizard.DeployState{Status: wizard.DeployPending}, p, "Creating channels: 2 of 8 done"},
 		{&wizard.DeployState{Status: wizard.DeployFailed, Error: "Discord refused"}, &store.DeployProgress{Status: wizard.DeployFailed}, "Discord refused"},
 		{&wizard.DeployState{Status: wizard.DeployCompleted, SnapshotID: "v00000002"}, &store.DeployProgress{SnapshotID: "v00000002", Status: wizard.DeployCompleted}, "Deployed"},
 	}

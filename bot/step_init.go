@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"strings"
+
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/arrakis-bot/arrakis/wizard"
@@ -24,10 +26,10 @@ func initUI(sc *stepCtx) stepUI {
 		label = "Change name…"
 	}
 	if s.Data.EditOf != "" {
-		body = "Your server already has a deployed setup (snapshot " + s.Data.EditOf + "). Every step is " +
+		body = "Your server already has a deployed setup (" + versionWords(s.Data.EditOf) + "). Every step is " +
 			"pre-filled from it: change what you need, and Review shows what will change.\n\n" + body
 	}
-	ui := stepUI{Body: body, Buttons: []discordgo.Button{button(s, label, discordgo.PrimaryButton, actOpen, "name")}}
+	ui := stepUI{Body: body, Buttons: []discordgo.Button{button(s, label, discordgo.SuccessButton, actOpen, "name")}}
 	if s.Data.EditOf != "" {
 		ui.Buttons = append(ui.Buttons, rollbackButton(s.GuildID))
 	}
@@ -53,4 +55,13 @@ func nameModal() modalDef {
 			return ps
 		},
 	}
+}
+
+// versionWords writes a snapshot id as people say it: "v00000003" → "version 3".
+func versionWords(id string) string {
+	n := strings.TrimLeft(strings.TrimPrefix(id, "v"), "0")
+	if n == "" || strings.Trim(n, "0123456789") != "" {
+		return "the deployed version"
+	}
+	return "version " + n
 }

@@ -73,7 +73,7 @@ func (b *Bot) deploySentence(err error, guildID string) string {
 
 func reviewUI(sc *stepCtx) stepUI {
 	s, rv := sc.s, sc.review
-	ui := stepUI{NoNext: true}
+	ui := stepUI{HideNext: true}
 	switch {
 	case rv == nil:
 		ui.Body = "Checking the plan against your server…"
@@ -82,7 +82,10 @@ func reviewUI(sc *stepCtx) stepUI {
 	case rv.Review == nil:
 		ui.Body = "Everything you entered is below.\n\n" + rv.Unavailable
 	default:
-		ui.Body = planText(rv.Review)
+		if rv.Review.Manifest != nil {
+			ui.Body = accessTable(rv.Review.Manifest, rv.Review.Guild) + "\n"
+		}
+		ui.Body += planText(rv.Review)
 	}
 	var colButtons []discordgo.Button
 	if rv != nil && rv.Review != nil {
@@ -91,12 +94,15 @@ func reviewUI(sc *stepCtx) stepUI {
 		ui.Body += text
 	}
 	if s.UI[uiConfirm] != "" && s.UI[uiConfirm] == manifestHash(s) && rv.deployable(s) {
-		ui.Body += "\n\n**Deploy now?** Arrakis will make the changes above in your server."
+		what := planSummary(rv.Review.Plan)
+		ui.Body += "\n\n**" + what + " in your server?** Arrakis makes exactly the changes above, nothing else."
 		// The button carries the hash of the plan shown above; the deploy runs only that plan.
+		// The confirmation is the whole choice: no Back or Cancel beside "Not yet".
 		ui.Buttons = []discordgo.Button{
-			button(s, "Confirm deploy", discordgo.SuccessButton, "confirm", rv.Review.PlanHash),
+			button(s, "Deploy these changes", discordgo.SuccessButton, "confirm", rv.Review.PlanHash),
 			button(s, "Not yet", discordgo.SecondaryButton, "unconfirm"),
 		}
+		ui.NoNav = true
 		return ui
 	}
 	dep := button(s, "Deploy…", discordgo.SuccessButton, "deploy")
@@ -109,9 +115,9 @@ func reviewUI(sc *stepCtx) stepUI {
 func planText(r *deploy.Review) string {
 	var b strings.Builder
 	if len(r.Plan) == 0 {
-		b.WriteString("**Plan:** nothing to change — your server already matches.")
+		b.WriteString("**Changes:** none — your server already matches.")
 	} else {
-		fmt.Fprintf(&b, "**Plan:** %d changes.\n", len(r.Plan))
+		fmt.Fprintf(&b, "**Changes:** %s.\n", lowerFirst(planSummary(r.Plan)))
 		for i, op := range r.Plan {
 			if i == 15 {
 				fmt.Fprintf(&b, "…and %d more.\n", len(r.Plan)-i)
@@ -223,8 +229,8 @@ func removalsText(r *deploy.Review) string {
 var opVerbs = map[drift.OpKind]string{
 	drift.OpCreateRole: "Create role", drift.OpUpdateRole: "Update role",
 	drift.OpCreateChannel: "Create channel", drift.OpUpdateChannel: "Update channel",
-	drift.OpSetOverwrite: "Set access on", drift.OpReorderRoles: "Reorder tier roles",
-	drift.OpReorderChannel: "Reorder channels", drift.OpDeleteRole: "Delete role", drift.OpDeleteChannel: "Delete channel",
+	drift.OpSetOverwrite: "Set who can see", drift.OpReorderRoles: "Put the tier roles in order",
+	drift.OpReorderChannel: "Put channels in order", drift.OpDeleteRole: "Delete role", drift.OpDeleteChannel: "Delete channel",
 }
 
 // channelNouns names the channel kinds that are not plain text channels in plan lines.
@@ -236,14 +242,14 @@ func opText(op drift.Op) string {
 		// "Create category **Holders**", "Update voice channel **stage**".
 		t = strings.Replace(t, "channel", channelNouns[op.Channel.Type], 1)
 	}
-	if op.Name != "" {
+	if op.Name != "" && op.Kind != drift.OpReorderRoles && op.Kind != drift.OpReorderChannel {
 		t += " **" + esc(op.Name) + "**"
 	}
-	if op.Kind == drift.OpCreateChannel && op.ParentName != "" {
+	if (op.Kind == drift.OpCreateChannel || op.Kind == drift.OpReorderChannel) && op.ParentName != "" {
 		t += " in **" + esc(op.ParentName) + "**"
 	}
 	if len(op.Fields) > 0 {
-		t += " (" + strings.Join(op.Fields, ", ") + ")"
+		t += " (" + fieldWords(op.Fields) + ")"
 	}
 	return t
 }

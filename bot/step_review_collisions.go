@@ -59,7 +59,7 @@ func collisionReview(s *wizard.Session, cs []drift.Collision) (string, []discord
 	c := open[0]
 	var buttons []discordgo.Button
 	if c.Adoptable {
-		buttons = append(buttons, button(s, clip("Adopt "+c.LiveName, 80), discordgo.PrimaryButton, actColAdopt, collisionArg(c)+"."+c.LiveID))
+		buttons = append(buttons, button(s, clip("Adopt "+c.LiveName, 80), discordgo.SecondaryButton, actColAdopt, collisionArg(c)+"."+c.LiveID))
 	}
 	buttons = append(buttons, button(s, "Create another", discordgo.SecondaryButton, actColCreate, collisionArg(c)))
 	return b.String(), buttons

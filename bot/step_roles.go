@@ -30,18 +30,24 @@ func rolesStep() stepDef {
 
 func rolesUI(sc *stepCtx) stepUI {
 	s := sc.s
-	ui := stepUI{Body: "Each tier gets a Discord role. Create a new one, or adopt a role your server already has " +
-		"(it must sit below Arrakis's own role)."}
+	ui := stepUI{Body: "Each tier gets a Discord role: create a new one, or adopt a role your server already has " +
+		"(below Arrakis's own role). Members who qualify for a tier get its role."}
 	i := pickedTier(s)
 	if i < 0 {
-		ui.Body += "\n\nThere are no tiers yet: go Back and add one."
+		ui.Body += "\nThere are no tiers yet: go Back and add one."
 		return ui
 	}
 	t := s.Data.Tiers[i]
-	ui.Body += fmt.Sprintf("\n\nEditing the role of **tier %d: %s** — %s.", i+1, esc(t.Name), roleState(t.Role))
+	ui.Body += fmt.Sprintf("\n**Tier %d of %d: %s** — %s.", i+1, len(s.Data.Tiers), esc(t.Name), roleState(t.Role))
+	if t.Role.Adopt != "" {
+		ui.Body += "\nAn adopted role keeps its name, colour and permissions; the review warns if it carries staff permissions."
+	}
 	ui.Selects = []discordgo.SelectMenu{tierSelect(s, i, "Tier"), adoptSelect(s, t)}
-	create := button(s, "Create new role…", discordgo.SuccessButton, actOpen, "role")
-	ui.Buttons = []discordgo.Button{create}
+	label := "Create new role…"
+	if t.Role.Adopt == "" && t.Role.Name != "" {
+		label = "Edit new role…"
+	}
+	ui.Buttons = []discordgo.Button{button(s, label, discordgo.SuccessButton, actOpen, "role")}
 	if t.Role.Adopt == "" {
 		ui.Buttons = append(ui.Buttons,
 			button(s, "Shown separately: "+onOff(t.Role.Hoist), discordgo.SecondaryButton, "hoist", strconv.Itoa(i)),
@@ -53,11 +59,29 @@ func rolesUI(sc *stepCtx) stepUI {
 func roleState(r wizard.RoleSpec) string {
 	switch {
 	case r.Adopt != "":
-		return "adopting <@&" + r.Adopt + ">"
+		return "adopting the existing role <@&" + r.Adopt + ">"
 	case r.Name != "":
-		return "new role **" + esc(r.Name) + "** (" + colorText(r.Color) + ")"
+		f := ""
+		if r.Hoist {
+			f += ", shown separately"
+		}
+		if r.Mentionable {
+			f += ", mentionable"
+		}
+		return "new role **" + esc(r.Name) + "** (" + colorText(r.Color) + f + ")"
 	}
 	return "no role yet"
+}
+
+// roleOption words a tier's role for a select option (no mentions render there).
+func roleOption(r wizard.RoleSpec) string {
+	switch {
+	case r.Adopt != "":
+		return "Existing role " + r.Name
+	case r.Name != "":
+		return "New role " + r.Name
+	}
+	return "No role yet"
 }
 
 func onOff(b bool) string {
@@ -125,7 +149,21 @@ func (b *Bot) adoptChecked(ctx context.Context, c *click, tier int, roleID strin
 	if err != nil {
 		return b.storeFailedView(ctx, c, err)
 	}
-	return b.frame(ctx, s, "", nil)
+	return b.frame(ctx, s, staffWarning(r), nil)
+}
+
+// staffWarning warns that an adopted tier role carries moderation or administrative
+// permissions, which every member of the tier would hold ("" when it carries none).
+func staffWarning(r *drift.Role) string {
+	if r == nil {
+		return ""
+	}
+	staff := drift.StaffPermissions(r.Permissions)
+	if len(staff) == 0 {
+		return ""
+	}
+	return "<@&" + r.ID + "> can " + joinAnd(staff) + ". As a tier role it is given to every member who qualifies, " +
+		"and they would be able to do the same. Adopt a role without staff permissions unless that is what you want."
 }
 
 // adoptProblems applies wizard.CheckAdoptable to a role of the live guild.
@@ -164,7 +202,7 @@ func roleModal() modalDef {
 		title: func(s *wizard.Session) string { return fmt.Sprintf("New role for tier %d", pickedTier(s)+1) },
 		inputs: func(*wizard.Session) []inputDef {
 			return []inputDef{
-				{ID: "name", Label: "Role name", Required: true, Max: wizard.RoleNameMax},
+				{ID: "name", Label: "Role name", Placeholder: "e.g. Gold Holder", Required: true, Max: wizard.RoleNameMax},
 				{ID: "color", Label: "Colour (hex, e.g. #F1C40F; empty: none)", Max: 10},
 			}
 		},

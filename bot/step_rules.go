@@ -80,14 +80,20 @@ var ruleTypeNames = map[wizard.RuleType]string{
 	wizard.RuleScoreThreshold:  "Score threshold",
 }
 
+// maxRuleLines is how many of a tier's rules step 4 lists before "…and N more".
+const maxRuleLines = 5
+
 func rulesUI(sc *stepCtx) stepUI {
 	s := sc.s
-	ui := stepUI{Body: "Tiers are membership levels, tier 1 the lowest; a channel open to a tier is open to every " +
-		"higher tier too. A member is in a tier when **all** its rules hold.\nAdd a tier, then pick the rule type " +
-		"and asset and press **Add rule…**."}
-	if len(s.Data.Tiers) > 0 {
-		ui.Selects = append(ui.Selects, tierSelect(s, pickedTier(s), "Tier to edit"))
-		ui.Body += fmt.Sprintf("\n\nEditing **tier %d: %s**.", pickedTier(s)+1, esc(s.Data.Tiers[pickedTier(s)].Name))
+	ui := stepUI{Body: "Tiers are membership levels, tier 1 the lowest. A member is in a tier when **all** its rules hold, " +
+		"and sees every channel of the tiers below."}
+	if len(s.Data.Tiers) == 0 {
+		ui.Body += "\nNo tiers yet: **Add tier…** to make the first."
+	} else {
+		i := pickedTier(s)
+		t := s.Data.Tiers[i]
+		ui.Selects = append(ui.Selects, tierSelect(s, i, "Tier to edit"))
+		ui.Body += fmt.Sprintf("\n**Tier %d of %d: %s** — ", i+1, len(s.Data.Tiers), esc(t.Name)) + tierRulesText(t, s.Data.Assets)
 	}
 	ui.Selects = append(ui.Selects, ruleTypeSelect(s))
 	if sel, ok := ruleAssetSelect(s); ok {
@@ -103,18 +109,42 @@ func rulesUI(sc *stepCtx) stepUI {
 		addRule := button(s, "Add rule…", discordgo.SuccessButton, actOpen, "rule")
 		_, hasAsset := pickedRuleAsset(s)
 		addRule.Disabled = pickedRuleType(s).NeedsAsset() && !hasAsset
-		ui.Buttons = append(ui.Buttons, addRule,
+		// The tier's rules are its own details: adding one is the main action here.
+		addTier.Style = discordgo.SecondaryButton
+		ui.Buttons = []discordgo.Button{addRule, addTier,
 			button(s, "Remove last rule", discordgo.SecondaryButton, "rm_rule"),
-			button(s, "Remove tier", discordgo.SecondaryButton, "rm_tier"))
+			button(s, "Remove tier…", discordgo.SecondaryButton, "rm_tier")}
 	}
 	return ui
 }
 
+// tierRulesText lists a tier's rules, one a line, at most maxRuleLines of them.
+func tierRulesText(t wizard.Tier, assets []wizard.Asset) string {
+	if len(t.Rules) == 0 {
+		return "no rules yet: pick a rule type and **Add rule…**."
+	}
+	lines := []string{plural(len(t.Rules), "rule", "rules") + ", all must hold:"}
+	for k, r := range t.Rules {
+		if k == maxRuleLines {
+			lines = append(lines, fmt.Sprintf("…and %d more (all are listed on the review)", len(t.Rules)-k))
+			break
+		}
+		lines = append(lines, "• "+ruleText(r, assets))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// tierSelect lists the tiers; each option says what the tier holds so far.
 func tierSelect(s *wizard.Session, picked int, placeholder string) discordgo.SelectMenu {
 	var opts []discordgo.SelectMenuOption
 	for i, t := range s.Data.Tiers {
+		desc := plural(len(t.Rules), "rule", "rules")
+		if s.State == wizard.StateRoleMapping {
+			desc = roleOption(t.Role)
+		}
 		opts = append(opts, discordgo.SelectMenuOption{
 			Label: clip(fmt.Sprintf("Tier %d: %s", i+1, t.Name), maxOptionText), Value: strconv.Itoa(i), Default: i == picked,
+			Description: clip(desc, maxOptionText),
 		})
 	}
 	return selectMenu(s, "tier", placeholder, opts)
@@ -185,7 +215,7 @@ func tierModal() modalDef {
 		name: "tier", state: wizard.StateEligibilityRules,
 		title: func(s *wizard.Session) string { return fmt.Sprintf("Tier %d", len(s.Data.Tiers)+1) },
 		inputs: func(*wizard.Session) []inputDef {
-			return []inputDef{{ID: "name", Label: "Tier name", Placeholder: "e.g. Gold", Required: true, Max: wizard.TierNameMax}}
+			return []inputDef{{ID: "name", Label: "Tier name", Placeholder: "e.g. Gold Holders", Required: true, Max: wizard.TierNameMax}}
 		},
 		apply: applyTier,
 	}

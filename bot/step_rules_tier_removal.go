@@ -77,7 +77,7 @@ func dropTier(s *wizard.Session, id string) {
 func tierRemovalUI(s *wizard.Session, id string, affected []int) stepUI {
 	i := (&wizard.Manifest{Tiers: s.Data.Tiers}).TierIndex(id)
 	t := s.Data.Tiers[i]
-	body := fmt.Sprintf("Removing tier **%s** (tier %d): %s go with it.", esc(t.Name), i+1, countNoun(len(t.Rules), "its rule", "its %d rules"))
+	body := fmt.Sprintf("**Remove tier %d, %s?** %s go with it.", i+1, esc(t.Name), upperFirst(countNoun(len(t.Rules), "its rule", "its %d rules")))
 	if slices.Contains(s.Data.DeployedKeys, id) {
 		body += "\nIts deployed role stops being managed as a tier; /drift will list it as no longer in the setup, and only Prune deletes it."
 	}
@@ -91,7 +91,11 @@ func tierRemovalUI(s *wizard.Session, id string, affected []int) stepUI {
 		return ui
 	}
 	var names []string
-	for _, k := range affected {
+	for n, k := range affected {
+		if n == maxListedNames {
+			names = append(names, fmt.Sprintf("and %d more", len(affected)-n))
+			break
+		}
 		names = append(names, "**"+esc(s.Data.CustomChannels[k].Name)+"**")
 	}
 	ui.Body = body + fmt.Sprintf("\nThese channels are open only to it and the tiers above: %s.\n"+
@@ -114,6 +118,9 @@ func tierRemovalUI(s *wizard.Session, id string, affected []int) stepUI {
 	}
 	return ui
 }
+
+// maxListedNames is how many affected channels the removal question names.
+const maxListedNames = 8
 
 // countNoun words n things: one when n is 1, else many with n in it.
 func countNoun(n int, one, many string) string {

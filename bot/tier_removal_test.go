@@ -27,7 +27,7 @@ func TestTierRemovalAsksAboutGatedChannels(t *testing.T) {
 		e.mustState(wizard.StateEligibilityRules)
 		e.Click("sel:tier", "1")
 		r := e.Click("rm_tier")
-		mustContain(t, "question", r.Text(), "Removing tier **Gold**", "**vip**", "Choose what becomes of them")
+		mustContain(t, "question", r.Text(), "**Remove tier 2, Gold?**", "**vip**", "Choose what becomes of them")
 		if s := e.Session(); len(s.Data.Tiers) != 2 || s.Data.CustomChannels[1].MinTier != "tier-2" {
 			t.Fatalf("the tier or the gate changed before the admin answered: %+v", s.Data)
 		}

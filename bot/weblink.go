@@ -40,21 +40,50 @@ func (b *Bot) withWebLink(ctx context.Context, i *discordgo.Interaction, v view)
 	}
 	btn := discordgo.Button{Label: webLinkLabel, Style: discordgo.LinkButton, URL: url}
 	comps := append([]discordgo.MessageComponent(nil), v.Components...)
+	// The wizard's Back · Next · Cancel row stays last: the link goes before it.
+	at := len(comps)
+	if at > 0 && isNavRow(comps[at-1]) {
+		at--
+	}
 	if len(comps) < maxActionRows {
-		v.Components = append(comps, buttonRow([]discordgo.Button{btn}))
+		v.Components = append(comps[:at:at], append([]discordgo.MessageComponent{buttonRow([]discordgo.Button{btn})}, comps[at:]...)...)
 		return v
 	}
-	if row, ok := asRow(comps[len(comps)-1]); ok && len(row.Components) < maxButtonsPerRow {
+	if at == 0 {
+		return v
+	}
+	if row, ok := asRow(comps[at-1]); ok && len(row.Components) < maxButtonsPerRow {
 		for _, c := range row.Components {
 			if c.Type() != discordgo.ButtonComponent {
 				return v // a select menu fills its row
 			}
 		}
 		row.Components = append(append([]discordgo.MessageComponent(nil), row.Components...), btn)
-		comps[len(comps)-1] = row
+		comps[at-1] = row
 		v.Components = comps
 	}
 	return v
+}
+
+// isNavRow reports whether a row is the wizard's Back · Next · Cancel row.
+func isNavRow(rc discordgo.MessageComponent) bool {
+	row, ok := asRow(rc)
+	if !ok {
+		return false
+	}
+	for _, c := range row.Components {
+		var id string
+		switch b := c.(type) {
+		case discordgo.Button:
+			id = b.CustomID
+		case *discordgo.Button:
+			id = b.CustomID
+		}
+		if cid, err := parseCustomID(id); err == nil && cid.Step != 0 && cid.Action == actCancel {
+			return true
+		}
+	}
+	return false
 }
 
 // withSetupWebLink adds the button to a /setup view when the guild has a deployment.

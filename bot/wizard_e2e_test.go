@@ -47,7 +47,7 @@ func wizardWalk() []walkStep {
 				}
 			}},
 		{name: "name", do: modalStep("open:name", map[string]string{"name": "  Honey Jar  "}), title: "Step 1 of 8 — Community name",
-			text:  []string{"Community: Honey Jar"},
+			text:  []string{"Community name: **Honey Jar**"},
 			check: func(t *testing.T, e *E2E, s *wizard.Session) { eq(t, "name", s.Data.CommunityName, "Honey Jar") }},
 		{name: "to chains", do: clickStep("next"), title: "Step 2 of 8 — Chains", text: []string{"▰▰▱▱▱▱▱▱"},
 			check: func(t *testing.T, e *E2E, s *wizard.Session) { eq(t, "state", s.State, wizard.StateChainSelect) }},
@@ -73,7 +73,7 @@ func wizardWalk() []walkStep {
 			}},
 		{name: "to rules", do: clickStep("next"), title: "Step 4 of 8 — Eligibility rules"},
 		{name: "tier bronze", do: modalStep("open:tier", map[string]string{"name": "Bronze"}), title: "Step 4 of 8 — Eligibility rules",
-			text:  []string{"Tier 1 **Bronze**: no rules yet"},
+			text:  []string{"**Tier 1 of 1: Bronze** — no rules yet"},
 			check: func(t *testing.T, e *E2E, s *wizard.Session) { eq(t, "tiers", len(s.Data.Tiers), 1) }},
 		{name: "rule type", do: clickStep("sel:rtype", "min_balance"), title: "Step 4 of 8 — Eligibility rules"},
 		{name: "rule asset", do: clickStep("sel:rasst", "asset-1"), title: "Step 4 of 8 — Eligibility rules"},
@@ -86,7 +86,7 @@ func wizardWalk() []walkStep {
 		{name: "tier gold", do: modalStep("open:tier", map[string]string{"name": "Gold"}), title: "Step 4 of 8 — Eligibility rules"},
 		{name: "nft rule type", do: clickStep("sel:rtype", "nft_ownership"), title: "Step 4 of 8 — Eligibility rules"},
 		{name: "nft rule", do: modalStep("open:rule", map[string]string{"count": "1"}), title: "Step 4 of 8 — Eligibility rules",
-			text: []string{"Tier 2 **Gold**: own ≥ 1 BAYC"},
+			text: []string{"**Tier 2 of 2: Gold** — 1 rule, all must hold:\n• own ≥ 1 BAYC"},
 			check: func(t *testing.T, e *E2E, s *wizard.Session) {
 				eq(t, "gold rules", len(s.Data.Tiers[1].Rules), 1)
 				eq(t, "gold rule asset", s.Data.Tiers[1].Rules[0].Asset, "asset-2")
@@ -119,7 +119,7 @@ func wizardWalk() []walkStep {
 				eq(t, "parent", s.Data.CustomChannels[1].Parent, "chan-1")
 			}},
 		{name: "to review", do: clickStep("next"), title: "Step 7 of 8 — Review",
-			text: []string{"**Plan:**", "Preflight passed", "Create role **Bronze Holder**", "Create category **Holders**", "Create channel **holders\\-chat** in **Holders**"},
+			text: []string{"**Changes:**", "Preflight passed", "Create role **Bronze Holder**", "Create category **Holders**", "Create channel **holders\\-chat** in **Holders**"},
 			check: func(t *testing.T, e *E2E, s *wizard.Session) {
 				eq(t, "state", s.State, wizard.StateReview)
 				if c := e.Find("deploy"); c == nil || c.disabled {

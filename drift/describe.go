@@ -14,7 +14,7 @@ func Describe(op Op) string {
 	case OpCreateRole:
 		return "Create role “" + op.Name + "” (tier " + op.Key + ")"
 	case OpUpdateRole:
-		return "Update role “" + op.Name + "”: " + strings.Join(op.Fields, ", ")
+		return "Update role “" + op.Name + "”: " + FieldWords(op.Fields)
 	case OpReorderRoles:
 		return "Reorder tier roles, lowest first: " + strings.Join(namesOr(op.OrderNames, op.Order), ", ")
 	case OpDeleteRole:
@@ -24,14 +24,14 @@ func Describe(op Op) string {
 		if op.ParentName != "" {
 			s += " in “" + op.ParentName + "”"
 		}
-		if n := len(op.Overwrites); n > 0 {
-			s += ", gated (" + plural(n, "overwrite") + ")"
+		if gated(op.Overwrites) {
+			s += ", hidden from everyone but its tiers"
 		}
 		return s
 	case OpUpdateChannel:
-		return "Update " + channelNoun(op.Channel) + " " + channelLabel(op.Channel, op.Name) + ": " + strings.Join(op.Fields, ", ")
+		return "Update " + channelNoun(op.Channel) + " " + channelLabel(op.Channel, op.Name) + ": " + FieldWords(op.Fields)
 	case OpSetOverwrite:
-		return "Set overwrite " + op.Subject + " on " + channelLabel(op.Channel, op.Name)
+		return "Set who can see " + channelLabel(op.Channel, op.Name) + " (" + SubjectName(op.Subject, nil) + ")"
 	case OpReorderChannel:
 		where := "at the top level"
 		if op.ParentName != "" {
@@ -42,6 +42,43 @@ func Describe(op Op) string {
 		return "Delete channel “" + op.Name + "” (no longer in the manifest)"
 	}
 	return string(op.Kind) + " " + op.Name
+}
+
+// gated reports whether overwrites shut @everyone out of a channel.
+func gated(ows []wizard.Overwrite) bool {
+	for _, o := range ows {
+		if o.Subject == wizard.SubjectEveryone && o.Deny&wizard.PermViewChannel != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// FieldWords names the fields an update changes as people call them: "who can see it,
+// topic" rather than "overwrite:@everyone, topic".
+func FieldWords(fields []string) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range fields {
+		w := f
+		switch {
+		case strings.HasPrefix(f, "overwrite:"):
+			w = "who can see it"
+		case f == "color":
+			w = "colour"
+		case f == "hoist":
+			w = "shown separately"
+		case f == "parent":
+			w = "category"
+		case f == "position":
+			w = "order"
+		}
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func channelNoun(c *wizard.Channel) string {

@@ -51,8 +51,8 @@ func TestDriftPlanFromScratch(t *testing.T) {
 		"Reorder tier roles, lowest first: Bronze, Silver, Gold",
 		"Create category “Members”",
 		"Create channel #lobby",
-		"Create channel #vip-chat in “Members”, gated (4 overwrites)",
-		"Create voice channel “Gold Lounge” in “Members”, gated (3 overwrites)",
+		"Create channel #vip-chat in “Members”, hidden from everyone but its tiers",
+		"Create voice channel “Gold Lounge” in “Members”, hidden from everyone but its tiers",
 		"Reorder channels at the top level: Members, lobby",
 		"Reorder channels in “Members”: vip-chat, Gold Lounge",
 	}
@@ -103,7 +103,7 @@ func TestDriftPlanFixes(t *testing.T) {
 	if got := ops[0].Fields; !reflect.DeepEqual(got, []string{"name", "color"}) {
 		t.Errorf("role fields %v", got)
 	}
-	if got, want := Describe(ops[1]), "Update channel #vip-chat: topic, overwrite:@everyone, overwrite:t1"; got != want {
+	if got, want := Describe(ops[1]), "Update channel #vip-chat: topic, who can see it"; got != want {
 		t.Errorf("describe %q, want %q", got, want)
 	}
 	if got := ops[1].RemoveOverwrites; !reflect.DeepEqual(got, []string{roleByName(&g, "Bronze").ID}) {

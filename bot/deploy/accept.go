@@ -83,7 +83,7 @@ func (s *Service) Accept(ctx context.Context, guildID, by, stateHash string) (*R
 	}
 	return &Result{GuildID: guildID, SnapshotID: meta.ID, Version: meta.Version, Status: wizard.DeployCompleted,
 		Resources: res, Done: []drift.Op{}, Remaining: []drift.Op{},
-		Report: strings.TrimSpace(fmt.Sprintf("Accepted the server as it is: saved as %s. %s", meta.ID, note))}, nil
+		Report: strings.TrimSpace(fmt.Sprintf("Accepted the server as it is: saved as version %d of the setup. %s", meta.Version, note))}, nil
 }
 
 // layoutNote tells the admin that an accepted template layout became a custom one.
@@ -96,13 +96,7 @@ func isExtra(it drift.Item) bool {
 	return it.Type == drift.RoleExtra || it.Type == drift.ChannelExtra
 }
 
-func describeItem(it drift.Item) string {
-	s := string(it.Type) + " " + it.Name
-	if it.Field != "" {
-		s += " (" + it.Field + ")"
-	}
-	return s
-}
+func describeItem(it drift.Item) string { return drift.DescribeItem(it, nil) }
 
 // accepted is the desired manifest with the live values of every matched resource. When
 // the channels are no longer what the manifest's template makes, the layout becomes

@@ -92,6 +92,12 @@ func (s *Service) notify(ctx context.Context, guildID string, m *wizard.Manifest
 	if m.AlertChannel() == "" {
 		dmUser = s.lastDiscordDeployer(ctx, guildID, by)
 	}
+	if dmUser != "" {
+		// A DM arrives outside the server: name it.
+		if name := s.guildName(ctx, guildID); name != "" {
+			text = strings.Replace(text, thisServer, "the server **"+name+"**", 1)
+		}
+	}
 	s.deliver(ctx, s.newAlert(guildID, store.AlertDeploy, subject, text, dmUser), m)
 }
 
@@ -247,3 +253,25 @@ func AlertProblemText(a *store.Alert, alertChannel string) string {
 	}
 	return "Discord did not accept the alert; it is retried at the next check."
 }
+
+// guildName is the guild's name for a DM: from the gateway state when it has it, else read
+// once from Discord; "" when neither answers.
+func (s *Service) guildName(ctx context.Context, guildID string) string {
+	if st := s.dg.State; st != nil {
+		if g, err := st.Guild(guildID); err == nil && g.Name != "" {
+			return escapeName(g.Name)
+		}
+	}
+	var g *discordgo.Guild
+	err := s.withRateLimitRetry(ctx, func() (err error) {
+		g, err = s.dg.Guild(guildID, s.requestOptions(ctx)...)
+		return err
+	})
+	if err != nil || g == nil {
+		return ""
+	}
+	return escapeName(g.Name)
+}
+
+// escapeName shows a server name literally in Markdown.
+func escapeName(n string) string { return wizard.EscapeMarkdown(n) }

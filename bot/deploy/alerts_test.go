@@ -246,7 +246,7 @@ func TestAlertWithNobodyToSendToIsKept(t *testing.T) {
 	if _, err := svc.Deploy(ctx, Request{GuildID: e.guild.ID, Manifest: m, By: e.guild.OwnerID}); err != nil {
 		t.Fatal(err)
 	}
-	if dms := e.fd.DMs(e.guild.OwnerID); len(dms) != 1 || !strings.Contains(dms[0].Content, "Deployed v00000002") {
+	if dms := e.fd.DMs(e.guild.OwnerID); len(dms) != 1 || !strings.Contains(dms[0].Content, "Deployed version 2 of the setup to the server **") {
 		t.Fatalf("the Discord deploy's report by DM: %d", len(dms))
 	}
 	if k := svc.KeptAlert(ctx, e.guild.ID); k != nil {

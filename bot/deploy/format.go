@@ -5,11 +5,16 @@ import (
 	"strings"
 
 	"github.com/arrakis-bot/arrakis/drift"
+	"github.com/arrakis-bot/arrakis/wizard"
 )
 
 // FormatReport words a drift report for people, one difference a line, most severe first
-// in the report's own deterministic order.
-func FormatReport(r drift.Report) string {
+// in the report's own deterministic order. Tier roles in access rules are named by id.
+func FormatReport(r drift.Report) string { return FormatReportFor(r, nil) }
+
+// FormatReportFor is FormatReport with the desired manifest, which names tier roles in
+// access rules by their tier: drift.DescribeItem's words, as /drift uses them.
+func FormatReportFor(r drift.Report, m *wizard.Manifest) string {
 	if r.Empty() {
 		return "no drift: the server matches the manifest."
 	}
@@ -19,10 +24,7 @@ func FormatReport(r drift.Report) string {
 		b.WriteString("\n- [")
 		b.WriteString(string(it.Severity))
 		b.WriteString("] ")
-		b.WriteString(describeItem(it))
-		if it.Expected != "" || it.Actual != "" {
-			fmt.Fprintf(&b, ": expected %s, found %s", orNone(it.Expected), orNone(it.Actual))
-		}
+		b.WriteString(drift.DescribeItem(it, m))
 	}
 	return b.String()
 }
@@ -44,13 +46,6 @@ func FormatPlan(ops []drift.Op) string {
 // FormatOp words one operation for people, as a line of FormatPlan: drift.Describe names
 // the parent of a channel and of a reorder, and lists the fields of an update itself.
 func FormatOp(op drift.Op) string { return drift.Describe(op) }
-
-func orNone(s string) string {
-	if s == "" {
-		return "nothing"
-	}
-	return s
-}
 
 // FormatCollisions words name collisions for the terminal: names, and what to write in
 // the manifest file to adopt the existing one instead. "" when there are none.

@@ -58,7 +58,7 @@ func TestDeployReportGoesToAlertChannelWithoutPings(t *testing.T) {
 	if _, err := e2.svc.Deploy(ctx, Request{GuildID: e2.guild.ID, Manifest: m2, By: e2.guild.OwnerID}); err != nil {
 		t.Fatal(err)
 	}
-	if dms := e2.fd.DMs(e2.guild.OwnerID); len(dms) != 1 || !strings.Contains(dms[0].Content, "Deployed v00000001") {
+	if dms := e2.fd.DMs(e2.guild.OwnerID); len(dms) != 1 || !strings.Contains(dms[0].Content, "Deployed version 1 of the setup to the server **") {
 		t.Fatalf("DMs = %v, want the report", dms)
 	}
 }

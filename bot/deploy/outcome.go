@@ -29,7 +29,7 @@ func (s *Service) unchanged(ctx context.Context, req Request, st *state) (*Resul
 	}
 	result := &Result{GuildID: req.GuildID, SnapshotID: meta.ID, Version: meta.Version, Reused: true,
 		Status: wizard.DeployCompleted, Resources: res, Done: []drift.Op{}, Remaining: []drift.Op{}}
-	result.Report = fmt.Sprintf("Nothing to do: the server already matches %s.", meta.ID)
+	result.Report = fmt.Sprintf("Nothing to do: the server already matches version %d of the setup.", meta.Version)
 	return result, nil
 }
 

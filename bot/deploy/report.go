@@ -7,18 +7,17 @@ import (
 	"github.com/arrakis-bot/arrakis/drift"
 )
 
-// report is the final report of a completed deploy, with mentions of what it made.
+// report is the final report of a completed deploy, with mentions of what it made. It says
+// "this server"; a DM names the server instead (see notify).
 func (s *Service) report(result *Result, r *run) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Deployed %s to this server", result.SnapshotID)
+	fmt.Fprintf(&b, "Deployed version %d of the setup to %s", result.Version, thisServer)
 	if len(result.Done)+result.Resumed == 0 {
 		b.WriteString(": it already matched, nothing had to change.")
 		return b.String()
 	}
-	total := len(result.Done) + result.Resumed
-	fmt.Fprintf(&b, " with %d change%s", total, plural(total))
 	if result.Resumed > 0 {
-		fmt.Fprintf(&b, " (%d of them before it was resumed)", result.Resumed)
+		b.WriteString(", finishing a deploy that had stopped part-way")
 	}
 	b.WriteString(".")
 	if len(result.CreatedRoles) > 0 {
@@ -30,16 +29,19 @@ func (s *Service) report(result *Result, r *run) string {
 		b.WriteString(mentions("<#", result.CreatedChannels))
 	}
 	if n := countKinds(result.Done, drift.OpUpdateRole, drift.OpUpdateChannel, drift.OpSetOverwrite); n > 0 {
-		fmt.Fprintf(&b, "\nUpdated: %d.", n)
+		fmt.Fprintf(&b, "\nUpdated: %d role%s or channel%s.", n, plural(n), plural(n))
 	}
-	if n := countKinds(result.Done, drift.OpReorderRoles, drift.OpReorderChannel); n > 0 {
-		fmt.Fprintf(&b, "\nReordered: %d.", n)
+	if countKinds(result.Done, drift.OpReorderRoles, drift.OpReorderChannel) > 0 {
+		b.WriteString("\nPut roles and channels in order.")
 	}
 	if n := countKinds(result.Done, drift.OpDeleteRole, drift.OpDeleteChannel); n > 0 {
-		fmt.Fprintf(&b, "\nDeleted: %d.", n)
+		fmt.Fprintf(&b, "\nDeleted: %d role%s or channel%s.", n, plural(n), plural(n))
 	}
 	return b.String()
 }
+
+// thisServer is how a report names the guild; a DM replaces it with the server's name.
+const thisServer = "this server"
 
 // summary says what a stopped deploy did and what it did not.
 func summary(result *Result) string {

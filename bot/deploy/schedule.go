@@ -134,7 +134,7 @@ func (s *Service) CheckDrift(ctx context.Context, guildID string) (bool, error) 
 	if m.AlertChannel() == "" {
 		dmUser = s.lastDiscordDeployer(ctx, guildID, "")
 	}
-	a := s.newAlert(guildID, store.AlertDrift, subject, "Drift check: "+FormatReport(view.Report)+"\nRun /drift to review and fix it.", dmUser)
+	a := s.newAlert(guildID, store.AlertDrift, subject, "Drift check: "+FormatReportFor(view.Report, m)+"\nRun /drift to review and fix it.", dmUser)
 	return s.deliver(ctx, a, m), nil
 }
 

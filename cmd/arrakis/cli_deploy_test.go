@@ -89,7 +89,7 @@ func TestDriftExitCodes(t *testing.T) {
 	holder := fd.RoleByName(g.ID, "Holder")
 	fd.UpdateRole(g.ID, holder.ID, func(r *discordgo.Role) { r.Name = "Holders!" })
 	code, out, _ := arrakis(t, "", "drift", "--guild", g.ID)
-	if code != 1 || !strings.Contains(out, "role_mismatch") || !strings.Contains(out, "Holders!") {
+	if code != 1 || !strings.Contains(out, "Role “Holder”: name changed from “Holder” to “Holders!”") || !strings.Contains(out, "Holders!") {
 		t.Fatalf("drift after a rename = %d %q, want 1 naming the rename", code, out)
 	}
 	code, out, _ = arrakis(t, "", "drift", "--guild", g.ID, "--json")
@@ -128,7 +128,7 @@ func TestPullThenPlanIsEmpty(t *testing.T) {
 	}
 	// stdout form, too.
 	code, out, _ = arrakis(t, "", "manifest", "pull", "--guild", g.ID)
-	if code != 0 || !strings.Contains(out, "apiVersion: arrakis/v1") || !strings.Contains(out, "v00000001") {
+	if code != 0 || !strings.Contains(out, "apiVersion: arrakis/v1") || !strings.Contains(out, "version 1,") {
 		t.Fatalf("manifest pull to stdout = %d %q", code, out)
 	}
 }

@@ -16,10 +16,10 @@ import (
 // terminalReport says what a completed deploy (or prune) did to server guild.
 func terminalReport(res *deploy.Result, guild string) string {
 	if len(res.Done) == 0 {
-		return fmt.Sprintf("Nothing to do: server %s already matches %s.", guild, res.SnapshotID)
+		return fmt.Sprintf("Nothing to do: server %s already matches version %d of the setup.", guild, res.Version)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Deployed %s to server %s: %s.", res.SnapshotID, guild, count(len(res.Done), "change", "changes"))
+	fmt.Fprintf(&b, "Deployed version %d of the setup to server %s: %s.", res.Version, guild, count(len(res.Done), "change", "changes"))
 	line := func(label string, names []string) {
 		if len(names) > 0 {
 			fmt.Fprintf(&b, "\n%s: %s", label, strings.Join(names, ", "))

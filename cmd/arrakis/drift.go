@@ -60,7 +60,7 @@ Exit status: 0 no drift, 1 drift found, 2 the check could not run.`,
 					return &exitError{code: exitUsage, err: err}
 				}
 			} else {
-				fmt.Fprintln(out, "Drift: "+deploy.FormatReport(view.Report))
+				fmt.Fprintln(out, "Drift: "+deploy.FormatReportFor(view.Report, view.Desired.Manifest))
 				printCollisions(out, view.Collisions)
 				if view.Alert != nil {
 					fmt.Fprint(out, keptAlertTerminal(view.Alert, view.Desired.Manifest.AlertChannel()))

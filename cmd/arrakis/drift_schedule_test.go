@@ -133,7 +133,7 @@ func TestServeHTTPModeSchedulesDriftChecks(t *testing.T) {
 	if len(msgs) == 0 {
 		t.Fatal("no scheduled drift alert within 30s in HTTP mode")
 	}
-	if !strings.HasPrefix(msgs[0].Content, "Drift check:") || !strings.Contains(msgs[0].Content, "channel_missing Holder Voice") {
+	if !strings.HasPrefix(msgs[0].Content, "Drift check:") || !strings.Contains(msgs[0].Content, "Channel “Holder Voice”: missing") {
 		t.Fatalf("alert does not report the deleted channel:\n%s", msgs[0].Content)
 	}
 	if n := len(fd.Messages(lost.GeneralID)) - baseLost; n != 0 {

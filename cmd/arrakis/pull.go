@@ -40,8 +40,8 @@ Exit status: 0 printed, 1 nothing set up yet or the storage could not be read, 2
 			if err != nil {
 				return err
 			}
-			header := fmt.Sprintf("# Desired manifest of server %s: %s, made %s by %s (%s).\n",
-				guild, snap.Meta.ID, snap.Meta.CreatedAt.UTC().Format("2006-01-02 15:04 MST"), snap.Meta.CreatedBy, snap.Meta.Reason)
+			header := fmt.Sprintf("# Desired manifest of server %s: version %d, made %s by %s (%s).\n",
+				guild, snap.Meta.Version, snap.Meta.CreatedAt.UTC().Format("2006-01-02 15:04 MST"), snap.Meta.CreatedBy, snap.Meta.Reason)
 			body := append([]byte(header), y...)
 			if output == "" || output == "-" {
 				_, err = cmd.OutOrStdout().Write(body)

@@ -100,7 +100,7 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger, ln net.List
 	b := bot.New(bot.Deps{
 		Sessions: st.Sessions, Coordination: st.Coordination, Shadow: st.Shadow,
 		Guilds: svc, Deploy: svc, Followups: bot.SessionFollowups{S: bot.CallbackSession(dg)}, Log: log, Metrics: m,
-		WebLinks: webLinks(wv), ClickBudget: cfg.Discord.ClickBudget,
+		WebLinks: webLinks(wv), ClickBudget: cfg.Discord.ClickBudget, SessionTTL: cfg.Session.TTL,
 	})
 	srv, err := newHTTPServer(cfg, b, st, reg, m, log, wv)
 	if err != nil {
