@@ -103,7 +103,7 @@ func TestSetupStartFromServer(t *testing.T) {
 		{name: "to assets", do: clickStep("next"), title: "Step 3 of 8 — Assets"},
 		{name: "asset type", do: clickStep("sel:atype", "erc20"), title: "Step 3 of 8 — Assets"},
 		{name: "usdc", do: modalStep("open:asset", map[string]string{"contract": usdc, "name": "USD Coin", "symbol": "USDC", "decimals": "6"}), title: "Step 3 of 8 — Assets"},
-		{name: "to rules", do: clickStep("next"), title: "Step 4 of 8 — Eligibility rules", text: []string{"**Holder**", "**Whale**", "**OG**"}},
+		{name: "to rules", do: clickStep("next"), title: "Step 4 of 8 — Eligibility rules", text: []string{"Tier 3 of 3: OG"}},
 	})
 	for i, amount := range []string{"10", "1000", "100000"} {
 		runWalk(t, e, []walkStep{
@@ -112,9 +112,9 @@ func TestSetupStartFromServer(t *testing.T) {
 		})
 	}
 	runWalk(t, e, []walkStep{
-		{name: "to roles", do: clickStep("next"), title: "Step 5 of 8 — Tier roles", text: []string{"<@&" + holder + ">"}},
+		{name: "to roles", do: clickStep("next"), title: "Step 5 of 8 — Tier roles", text: []string{"<@&" + f.TierRoles[len(f.TierRoles)-1] + ">"}},
 		{name: "to channels", do: clickStep("next"), title: "Step 6 of 8 — Channels"},
-		{name: "to review", do: clickStep("next"), title: "Step 7 of 8 — Review", text: []string{"nothing to change"}},
+		{name: "to review", do: clickStep("next"), title: "Step 7 of 8 — Review", text: []string{"**Changes:** none — your server already matches."}},
 	})
 
 	e.FD.ResetCounts()

@@ -17,7 +17,9 @@ func (s *Service) report(result *Result, r *run) string {
 		return b.String()
 	}
 	if result.Resumed > 0 {
-		b.WriteString(", finishing a deploy that had stopped part-way")
+		// The totals are the whole deploy's: what the stopped run did and what this one did.
+		total := len(result.Done) + result.Resumed
+		fmt.Fprintf(&b, ", finishing a deploy that had stopped part-way (%d change%s in all)", total, plural(total))
 	}
 	b.WriteString(".")
 	if len(result.CreatedRoles) > 0 {

@@ -73,7 +73,8 @@ func TestDeployResume(t *testing.T) {
 				}
 				// Totals count the whole deploy: what the cut run did and what the resume did.
 				whole := len(res.Done) + res.Resumed
-				if res.Resumed != len(de.Result.Done) || !strings.Contains(res.Report, fmt.Sprintf("with %d change", whole)) {
+				says := strings.Contains(res.Report, fmt.Sprintf("(%d change%s in all)", whole, plural(whole)))
+				if res.Resumed != len(de.Result.Done) || says != (res.Resumed > 0) {
 					t.Errorf("resumed result counts %d earlier changes (the cut run made %d); report %q does not say %d in all", res.Resumed, len(de.Result.Done), res.Report, whole)
 				}
 				if res.SnapshotID != "v00000001" {
