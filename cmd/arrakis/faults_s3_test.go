@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
 	"github.com/arrakis-bot/arrakis/internal/fakediscord"
 	"github.com/arrakis-bot/arrakis/internal/testenv"
 )
@@ -242,6 +244,9 @@ func serveHistoryLostBeforeRecord(t *testing.T, bin string) {
 	if !strings.Contains(drift.text(), sentence) {
 		t.Fatalf("/drift with S3 down does not say the same sentence %q:\n%s", sentence, drift.text())
 	}
+	if rb, want := w.rollbackAttempt(), historyLine(drift.text(), sentence); historyLine(rb.text(), sentence) != want {
+		t.Fatalf("Roll back… with S3 down does not say /drift's line %q:\n%s", want, rb.text())
+	}
 
 	gate.setUp(true)
 	if setup := w.command("setup"); !strings.Contains(setup.text(), sentence) {
@@ -269,5 +274,137 @@ func serveHistoryLostBeforeRecord(t *testing.T, bin string) {
 		if n != 1 {
 			t.Fatalf("%d channels named %s, want 1", n, name)
 		}
+	}
+}
+
+// historySentence is what every path says when the deployment history behind gate is
+// out of reach (store.Error's sentence for the S3 part).
+func historySentence(s3 testenv.S3Settings, gate *tcpGate) string {
+	return "Arrakis can't reach its deployment history (the S3 bucket " + s3.Bucket + " at http://" + gate.addr() + ") right now."
+}
+
+// historyLine is the line of txt that holds the history's sentence ("" if none).
+func historyLine(txt, sentence string) string {
+	for _, l := range strings.Split(txt, "\n") {
+		if strings.Contains(l, sentence) {
+			return strings.TrimPrefix(l, "❌ ")
+		}
+	}
+	return ""
+}
+
+// rollbackAttempt clicks Roll back… (the control /setup offers in a deployed guild) and
+// returns the bot's answer.
+func (w *wiz) rollbackAttempt() answer {
+	w.t.Helper()
+	return w.send(w.clickPayload("arrd:"+w.seed.ID+":rb:0", discordgo.ButtonComponent))
+}
+
+// serveHistoryLostBeforeSnapshot: S3 goes away after Confirm deploy's review and before the
+// deploy saves its snapshot. The deploy is refused with the history's sentence and writes nothing
+// to Discord; /drift and a rollback say the same sentence; once S3 is back, Retry answers
+// with progress and converges.
+func serveHistoryLostBeforeSnapshot(t *testing.T, bin string) {
+	fd := fakediscord.New(t)
+	seed := fd.Seed(fakediscord.GuildOptions{ID: testenv.GuildID(t)})
+	s3 := testenv.S3(t)
+	u, err := url.Parse(s3.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := newTCPGate(t, u.Host)
+	gate.setUp(true)
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startChild(t, bin, "a", map[string]string{
+		"ARRAKIS_DISCORD_TOKEN":          fd.BotToken(),
+		"ARRAKIS_DISCORD_APPLICATION_ID": fd.ApplicationID(),
+		"ARRAKIS_DISCORD_PUBLIC_KEY":     hex.EncodeToString(pub),
+		"ARRAKIS_DISCORD_REST_BASE_URL":  fd.RESTBase(),
+		"ARRAKIS_DISCORD_MODE":           "http",
+		"ARRAKIS_REDIS_URL":              "redis://" + testenv.RedisAddr(t),
+		"ARRAKIS_S3_BUCKET":              s3.Bucket,
+		"ARRAKIS_S3_ENDPOINT":            "http://" + gate.addr(),
+		"ARRAKIS_S3_REGION":              s3.Region,
+		"ARRAKIS_S3_ACCESS_KEY":          s3.AccessKey,
+		"ARRAKIS_S3_SECRET_KEY":          s3.SecretKey,
+		"ARRAKIS_S3_PATH_STYLE":          "true",
+		"ARRAKIS_S3_CHECKSUM":            "when_required",
+		"ARRAKIS_DATA_DIR":               t.TempDir(),
+	})
+	w := &wiz{t: t, fd: fd, seed: seed, priv: priv, live: []*child{a}, client: &http.Client{Timeout: 10 * time.Second}}
+	w.play(walkToAssets)
+	w.play(walkToReview)
+	w.play([]wizStep{{name: "deploy…", do: clickStep("deploy"), title: "Step 7 of 8 — Review"}})
+
+	// Confirm's review reads the guild's roles once, then the deploy reads them again
+	// (after reading the history) before it saves its snapshot: S3 goes away while that
+	// second read is in flight.
+	reached, release := fd.Stall(http.MethodGet, "/guilds/"+seed.ID+"/roles", 1)
+	t.Cleanup(release)
+	confirm := w.clickDeferred("confirm")
+	if !strings.Contains(confirm.text(), "Deploying") {
+		t.Fatalf("Confirm deploy did not answer with progress:\n%s", confirm.text())
+	}
+	select {
+	case <-reached:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the deploy never read the guild's roles")
+	}
+	gate.setUp(false)
+	release() // answered 503: the deploy reads the roles again, then cannot save its snapshot
+	sentence := historySentence(s3, gate)
+	var refused string
+	waitFor(t, 90*time.Second, "the deploy is refused", func() bool {
+		m := fd.Original(confirm.in.Token)
+		if m == nil || len(m.Embeds) == 0 {
+			return false
+		}
+		refused = m.Embeds[0].Description
+		return !strings.Contains(refused, "Deploying")
+	})
+	if !strings.Contains(refused, sentence) {
+		t.Fatalf("the deploy with S3 down is not refused with the history's sentence %q:\n%s", sentence, refused)
+	}
+	made := func() int {
+		n := countNamed(fd.Roles(seed.ID), func(r *discordgo.Role) string { return r.Name }, "Bronze Holder")
+		for _, name := range []string{"Holders", "holders-chat"} {
+			n += countNamed(fd.Channels(seed.ID), func(c *discordgo.Channel) string { return c.Name }, name)
+		}
+		return n
+	}
+	if n := made(); n != 0 {
+		t.Fatalf("the refused deploy made %d roles and channels in Discord", n)
+	}
+	// The whole line (the history's sentence and its advice) is the same byte for byte.
+	line := historyLine(refused, sentence)
+	drift, rb := w.command("drift"), w.rollbackAttempt()
+	for what, txt := range map[string]string{"/drift": drift.text(), "Roll back…": rb.text()} {
+		if got := historyLine(txt, sentence); got != line {
+			t.Fatalf("%s with S3 down says %q, the refused deploy %q", what, got, line)
+		}
+	}
+	if n := made(); n != 0 {
+		t.Fatalf("with S3 down, %d roles and channels were made in Discord", n)
+	}
+
+	gate.setUp(true)
+	w.last = fd.Original(confirm.in.Token) // the refusal, with Retry deploy…
+	ask := w.clickDeferred("retry")
+	if !strings.Contains(ask.text(), "Retry") {
+		t.Fatalf("Retry… did not show what is left:\n%s", ask.text())
+	}
+	again := w.clickDeferred("retry_ok")
+	if txt := again.text(); !strings.Contains(txt, "Deploying") || strings.Contains(txt, sentence) {
+		t.Fatalf("Retry with S3 back does not answer with progress first:\n%s", txt)
+	}
+	waitFor(t, 60*time.Second, "the retried deploy completes", func() bool {
+		m := fd.Original(again.in.Token)
+		return m != nil && len(m.Embeds) > 0 && strings.Contains(m.Embeds[0].Description, "Deployed")
+	})
+	if n := made(); n != 3 {
+		t.Fatalf("after the deploy, %d of the role and two channels exist, want 3 (one each)", n)
 	}
 }

@@ -33,6 +33,7 @@ func TestFaultRecovery(t *testing.T) {
 	})
 	t.Run("S3 unreachable at start-up", func(t *testing.T) { serveWithoutHistory(t, bin) })
 	t.Run("Redis paused during a click", func(t *testing.T) { serveRedisPaused(t, bin) })
+	t.Run("S3 killed before the snapshot", func(t *testing.T) { serveHistoryLostBeforeSnapshot(t, bin) })
 	t.Run("S3 killed between the writes and the record", func(t *testing.T) { serveHistoryLostBeforeRecord(t, bin) })
 }
 
