@@ -35,6 +35,7 @@ func TestFaultRecovery(t *testing.T) {
 	t.Run("Redis paused during a click", func(t *testing.T) { serveRedisPaused(t, bin) })
 	t.Run("S3 killed before the snapshot", func(t *testing.T) { serveHistoryLostBeforeSnapshot(t, bin) })
 	t.Run("S3 killed between the writes and the record", func(t *testing.T) { serveHistoryLostBeforeRecord(t, bin) })
+	t.Run("data directory unwritable", func(t *testing.T) { serveDataDirUnwritable(t, bin) })
 }
 
 // serveStoppedMidDeploy runs a deploy on instance a, sends it sig while its third Discord
