@@ -20,8 +20,6 @@ const (
 	msgNotOwnerFmt = "Only <@%s> can use this setup session — run /setup to take it over."
 	msgWrongGuild  = "This setup session belongs to another server. Run /setup here to start one."
 	msgUnavailable = "Arrakis can't reach its session store right now; nothing was changed. Try again in a minute."
-	// msgPartAdvice follows store.PartSentence, the one sentence naming the part that failed.
-	msgPartAdvice  = "Nothing was changed; try again in a minute."
 	msgConflict    = "Someone changed this setup at the same moment; nothing of yours was applied. Here is the current step."
 	msgOutOfDate   = "This message is out of date — here is the current step."
 	msgNotAdmin    = "You need the Manage Server permission to use Arrakis."
@@ -53,7 +51,7 @@ func (b *Bot) sentenceFor(err error, ownerID string, fields ...zap.Field) string
 		if part == store.PartSessions {
 			return msgUnavailable // the session store's one sentence, advice included
 		}
-		return ps + " " + msgPartAdvice
+		return ps + " " + store.PartAdvice(err)
 	}
 	switch store.ErrorCode(err) {
 	case store.CodeNotFound, store.CodeExpired:

@@ -59,6 +59,19 @@ func PartSentence(err error) string {
 	return ""
 }
 
+// PartAdvice is what to do after PartSentence: wait for a store that does not answer, but
+// make room or mend the disk when the data directory is full or failing, since waiting
+// alone will not help.
+func PartAdvice(err error) string {
+	switch ErrorCode(err) {
+	case CodeDiskFull:
+		return "Nothing was changed; free some space on the data directory's disk, then try again."
+	case CodeIO:
+		return "Nothing was changed; check the disk behind the data directory, then try again."
+	}
+	return "Nothing was changed; try again in a minute."
+}
+
 // Tag sets the part (and where it is) of the *Error in err's chain that has none yet; any
 // other error is returned as it is.
 func Tag(err error, part Part, where string) error {

@@ -85,7 +85,7 @@ func UserMessage(err error) string {
 		return e.Message
 	}
 	if ps := store.PartSentence(err); ps != "" {
-		return ps + " Nothing was changed; try again in a minute."
+		return ps + " " + store.PartAdvice(err)
 	}
 	return "Something went wrong on our side; the details are in the bot's log. Try again in a minute."
 }
