@@ -69,7 +69,7 @@ func TestConfirmationMatchesWhatRuns(t *testing.T) {
 		e.Click("deploy")
 		e.FD.FailNext(http.MethodPost, "/guilds/"+e.Seed.ID+"/channels", 1, http.StatusBadRequest, 0)
 		r := e.Click("confirm")
-		mustContain(t, "failed", r.Text(), "The deploy stopped")
+		mustContain(t, "failed", r.Text(), "The deploy stopped before changing anything", "Retry starts it again")
 
 		r = e.Click("retry")
 		mustContain(t, "retry confirm", r.Text(), "**Retry** makes exactly these changes", "Create channel **bronze**", "Create channel **gold**")

@@ -132,14 +132,20 @@ func deployStatusText(d *wizard.DeployState, p *store.DeployProgress) string {
 		}
 		return t
 	case wizard.DeployFailed:
-		t := "❌ **The deploy stopped.**"
-		if p != nil {
-			t += " So far " + progressText(p) + "."
+		// Stopped before anything was made (refused by preflight or a store that does not
+		// answer, or its first write refused): there is no "so far" and nothing to continue.
+		started := madeSomething(p)
+		t := "❌ **The deploy stopped before changing anything in your server.**"
+		if started {
+			t = "❌ **The deploy stopped.** So far " + progressText(p) + "."
 		}
 		if d != nil && d.Error != "" {
 			t += "\n" + d.Error
 		} else if p != nil && p.Error != "" {
 			t += "\n" + p.Error
+		}
+		if !started {
+			return t + "\nRetry starts it again once that is fixed."
 		}
 		return t + "\nRetry continues where it stopped; nothing is made twice."
 	}
