@@ -156,7 +156,7 @@ func serveWithoutHistory(t *testing.T, bin string) {
 	w.live = []*child{b}
 	w.play(walkToReview[:len(walkToReview)-1]) // every wizard click works on b
 	rv := w.click("next")
-	sentence := "Arrakis can't reach its deployment history (the S3 bucket " + s3.Bucket + " at http://" + gate.addr() + ") right now."
+	sentence := historySentence(s3, gate)
 	if rv.title() != "Step 7 of 8 — Review" || !strings.Contains(rv.text(), sentence) {
 		t.Fatalf("the review does not refuse with the history's sentence %q:\n%s", sentence, rv.text())
 	}
@@ -182,39 +182,8 @@ func serveWithoutHistory(t *testing.T, bin string) {
 // its deployment record. The deploy stops with the history's sentence, /drift says the
 // same sentence, and once S3 is back Retry answers with progress and converges.
 func serveHistoryLostBeforeRecord(t *testing.T, bin string) {
-	fd := fakediscord.New(t)
-	seed := fd.Seed(fakediscord.GuildOptions{ID: testenv.GuildID(t)})
-	s3 := testenv.S3(t)
-	u, err := url.Parse(s3.Endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gate := newTCPGate(t, u.Host)
-	gate.setUp(true)
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := startChild(t, bin, "a", map[string]string{
-		"ARRAKIS_DISCORD_TOKEN":          fd.BotToken(),
-		"ARRAKIS_DISCORD_APPLICATION_ID": fd.ApplicationID(),
-		"ARRAKIS_DISCORD_PUBLIC_KEY":     hex.EncodeToString(pub),
-		"ARRAKIS_DISCORD_REST_BASE_URL":  fd.RESTBase(),
-		"ARRAKIS_DISCORD_MODE":           "http",
-		"ARRAKIS_REDIS_URL":              "redis://" + testenv.RedisAddr(t),
-		"ARRAKIS_S3_BUCKET":              s3.Bucket,
-		"ARRAKIS_S3_ENDPOINT":            "http://" + gate.addr(),
-		"ARRAKIS_S3_REGION":              s3.Region,
-		"ARRAKIS_S3_ACCESS_KEY":          s3.AccessKey,
-		"ARRAKIS_S3_SECRET_KEY":          s3.SecretKey,
-		"ARRAKIS_S3_PATH_STYLE":          "true",
-		"ARRAKIS_S3_CHECKSUM":            "when_required",
-		"ARRAKIS_DATA_DIR":               t.TempDir(),
-	})
-	w := &wiz{t: t, fd: fd, seed: seed, priv: priv, live: []*child{a}, client: &http.Client{Timeout: 10 * time.Second}}
-	w.play(walkToAssets)
-	w.play(walkToReview)
-	w.play([]wizStep{{name: "deploy…", do: clickStep("deploy"), title: "Step 7 of 8 — Review"}})
+	w, fd, gate, s3 := startGatedServeAtDeploy(t, bin)
+	seed := w.seed
 
 	// The channel's create is the deploy's last write: S3 goes away while it is in flight.
 	reached, release := fd.Stall(http.MethodPost, "/guilds/"+seed.ID+"/channels", 1)
@@ -227,7 +196,7 @@ func serveHistoryLostBeforeRecord(t *testing.T, bin string) {
 	}
 	gate.setUp(false)
 	release()
-	sentence := "Arrakis can't reach its deployment history (the S3 bucket " + s3.Bucket + " at http://" + gate.addr() + ") right now."
+	sentence := historySentence(s3, gate)
 	var stopped string
 	waitFor(t, 90*time.Second, "the deploy stops naming the deployment history", func() bool {
 		m := fd.Original(confirm.in.Token)
@@ -277,34 +246,9 @@ func serveHistoryLostBeforeRecord(t *testing.T, bin string) {
 	}
 }
 
-// historySentence is what every path says when the deployment history behind gate is
-// out of reach (store.Error's sentence for the S3 part).
-func historySentence(s3 testenv.S3Settings, gate *tcpGate) string {
-	return "Arrakis can't reach its deployment history (the S3 bucket " + s3.Bucket + " at http://" + gate.addr() + ") right now."
-}
-
-// historyLine is the line of txt that holds the history's sentence ("" if none).
-func historyLine(txt, sentence string) string {
-	for _, l := range strings.Split(txt, "\n") {
-		if strings.Contains(l, sentence) {
-			return strings.TrimPrefix(l, "❌ ")
-		}
-	}
-	return ""
-}
-
-// rollbackAttempt clicks Roll back… (the control /setup offers in a deployed guild) and
-// returns the bot's answer.
-func (w *wiz) rollbackAttempt() answer {
-	w.t.Helper()
-	return w.send(w.clickPayload("arrd:"+w.seed.ID+":rb:0", discordgo.ButtonComponent))
-}
-
-// serveHistoryLostBeforeSnapshot: S3 goes away after Confirm deploy's review and before the
-// deploy saves its snapshot. The deploy is refused with the history's sentence and writes nothing
-// to Discord; /drift and a rollback say the same sentence; once S3 is back, Retry answers
-// with progress and converges.
-func serveHistoryLostBeforeSnapshot(t *testing.T, bin string) {
+// startGatedServeAtDeploy starts one HTTP-mode serve whose S3 endpoint is a TCP gate in
+// front of the suite's versitygw (open), and walks the wizard to the deploy confirmation.
+func startGatedServeAtDeploy(t *testing.T, bin string) (*wiz, *fakediscord.Server, *tcpGate, testenv.S3Settings) {
 	fd := fakediscord.New(t)
 	seed := fd.Seed(fakediscord.GuildOptions{ID: testenv.GuildID(t)})
 	s3 := testenv.S3(t)
@@ -338,6 +282,39 @@ func serveHistoryLostBeforeSnapshot(t *testing.T, bin string) {
 	w.play(walkToAssets)
 	w.play(walkToReview)
 	w.play([]wizStep{{name: "deploy…", do: clickStep("deploy"), title: "Step 7 of 8 — Review"}})
+	return w, fd, gate, s3
+}
+
+// historySentence is what every path says when the deployment history behind gate is
+// out of reach (store.Error's sentence for the S3 part).
+func historySentence(s3 testenv.S3Settings, gate *tcpGate) string {
+	return "Arrakis can't reach its deployment history (the S3 bucket " + s3.Bucket + " at http://" + gate.addr() + ") right now."
+}
+
+// historyLine is the line of txt that holds the history's sentence ("" if none).
+func historyLine(txt, sentence string) string {
+	for _, l := range strings.Split(txt, "\n") {
+		if strings.Contains(l, sentence) {
+			return strings.TrimPrefix(l, "❌ ")
+		}
+	}
+	return ""
+}
+
+// rollbackAttempt clicks Roll back… (the control /setup offers in a deployed guild) and
+// returns the bot's answer.
+func (w *wiz) rollbackAttempt() answer {
+	w.t.Helper()
+	return w.send(w.clickPayload("arrd:"+w.seed.ID+":rb:0", discordgo.ButtonComponent))
+}
+
+// serveHistoryLostBeforeSnapshot: S3 goes away after Confirm deploy's review and before the
+// deploy saves its snapshot. The deploy is refused with the history's sentence and writes nothing
+// to Discord; /drift and a rollback say the same sentence; once S3 is back, Retry answers
+// with progress and converges.
+func serveHistoryLostBeforeSnapshot(t *testing.T, bin string) {
+	w, fd, gate, s3 := startGatedServeAtDeploy(t, bin)
+	seed := w.seed
 
 	// Confirm's review reads the guild's roles once, then the deploy reads them again
 	// (after reading the history) before it saves its snapshot: S3 goes away while that
