@@ -7,17 +7,23 @@ import goredis "github.com/redis/go-redis/v9"
 //
 // Every script answers a table whose first element is a status:
 //
-//	{"ok", value}           the write happened (value: the stored session, when it matters)
+//	{"ok", value}           the write happened; value is the stored session (Update: its
+//	                        header alone, the caller holds the body it sent), or nothing
 //	{"missing"}             no session under the key: expired, or ended
 //	{"ended"}               the key holds another session of the guild: this one ended
 //	{"conflict", version}   the stored version is not the expected one
 //	{"invalid", state}      the stored state may not move to the requested one
 //	{"mismatch"}            the session is bound to another address
-//	{"corrupt"}             the stored value is not a session envelope
-
-// scriptPrelude splits the envelope {"meta":M,"ui":U,"data":D} (see codec.go) without
-// decoding D: skip() jumps over one JSON object, honouring strings and escapes.
+//	{"corrupt"}             the stored value is not a session of the key's guild
+//
+// scriptPrelude reads the header of codec.go with one string.match and never decodes the
+// body: a write costs a GET, a match, a concatenation and a SET, whatever the session's size.
+// A value still in the old JSON envelope (codec_legacy.go) is split as before (skip() jumps
+// over one JSON object, honouring strings and escapes; cjson decodes only meta) and the write
+// stores it in the header layout, ui and data copied as JSON body segments.
 const scriptPrelude = `
+local HEAD = '^S2\n([^\n]*)\n([^\n]*)\n(%d+)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n(%d+)\n()'
+
 local function skip(s, i)
   if string.sub(s, i, i) ~= '{' then return nil end
   local depth, instr = 0, false
@@ -40,7 +46,12 @@ local function skip(s, i)
   end
 end
 
-local function split(v)
+local function esc(s)
+  return (string.gsub(s, '[%%\n]', {['%'] = '%25', ['\n'] = '%0A'}))
+end
+
+-- legacy reads an old envelope {"meta":M,"ui":U,"data":D} into the header's fields.
+local function legacy(v)
   if string.sub(v, 1, 8) ~= '{"meta":' or string.sub(v, -1) ~= '}' then return nil end
   local me = skip(v, 9)
   if not me or string.sub(v, me, me + 5) ~= ',"ui":' then return nil end
@@ -48,109 +59,135 @@ local function split(v)
   if not ue or string.sub(v, ue, ue + 7) ~= ',"data":' then return nil end
   local ok, meta = pcall(cjson.decode, string.sub(v, 9, me - 1))
   if not ok or type(meta) ~= 'table' or type(meta.version) ~= 'number' then return nil end
-  return meta, string.sub(v, me + 6, ue - 1), string.sub(v, ue + 8, -2)
+  local function s(x) if type(x) == 'string' then return x end return '' end
+  local m = {id = s(meta.id), guild = s(meta.guildId), version = meta.version, state = s(meta.state),
+    owner = esc(s(meta.ownerId)), oname = esc(s(meta.ownerName)), bound = s(meta.boundIp),
+    lw = esc(s(meta.lastWrite)), created = s(meta.createdAt), oat = s(meta.ownerAt), upd = s(meta.updatedAt)}
+  if string.find(m.id .. m.guild .. m.state .. m.bound .. m.created .. m.oat .. m.upd, '\n', 1, true) then
+    return nil
+  end
+  return m, string.sub(v, me + 6, ue - 1), string.sub(v, ue + 8, -2)
 end
 
-local function join(meta, ui, data)
-  return '{"meta":' .. cjson.encode(meta) .. ',"ui":' .. ui .. ',"data":' .. data .. '}'
+-- split reads a value in either layout: the header's fields, ui and data.
+local function split(v)
+  local id, guild, ver, state, owner, oname, bound, lw, created, oat, upd, uil, p = string.match(v, HEAD)
+  if not id then return legacy(v) end
+  local ue = p + tonumber(uil)
+  if ue > #v + 1 then return nil end
+  return {id = id, guild = guild, version = tonumber(ver), state = state, owner = owner, oname = oname,
+    bound = bound, lw = lw, created = created, oat = oat, upd = upd},
+    string.sub(v, p, ue - 1), string.sub(v, ue)
+end
+
+local function head(m, uilen)
+  return 'S2\n' .. m.id .. '\n' .. m.guild .. '\n' .. tostring(m.version) .. '\n' .. m.state .. '\n' ..
+    m.owner .. '\n' .. m.oname .. '\n' .. m.bound .. '\n' .. m.lw .. '\n' .. m.created .. '\n' ..
+    m.oat .. '\n' .. m.upd .. '\n' .. uilen .. '\n'
 end
 
 -- load reads the session under key and checks that it is session id (and, when expect is
--- given, at that version). It returns meta, ui, data, or nil and the reply to give.
+-- given, at that version). It returns the header's fields, ui, data and the stored value, or
+-- nil and the reply to give.
 local function load(key, id, expect, wid)
   local v = redis.call('GET', key)
   if not v then return nil, {'missing'} end
-  local meta, ui, data = split(v)
-  if not meta or type(meta.id) ~= 'string' or type(meta.guildId) ~= 'string' or type(meta.state) ~= 'string'
-    or string.sub(meta.id, 1, #meta.guildId + 1) ~= meta.guildId .. '.'
-    or not string.find(key, '{' .. meta.guildId .. '}', 1, true) then
+  local m, ui, data = split(v)
+  if not m or m.guild == '' or m.state == ''
+    or string.sub(m.id, 1, #m.guild + 1) ~= m.guild .. '.'
+    or not string.find(key, '{' .. m.guild .. '}', 1, true) then
     return nil, {'corrupt'}
   end
-  if meta.id ~= id then return nil, {'ended'} end
-  if expect and meta.version ~= tonumber(expect) then
+  if m.id ~= id then return nil, {'ended'} end
+  if expect and m.version ~= tonumber(expect) then
     -- A re-send of a write that was applied (its reply was lost) finds its own write id
     -- on the version it made: success, not a conflict.
-    if wid and wid ~= '' and meta.lastWrite == wid and meta.version == tonumber(expect) + 1 then
+    if wid and wid ~= '' and m.lw == wid and m.version == tonumber(expect) + 1 then
       return nil, {'ok', v}
     end
-    return nil, {'conflict', tostring(meta.version)}
+    return nil, {'conflict', tostring(m.version)}
   end
-  return meta, ui, data
+  return m, ui, data, v
 end
 
-local function save(key, meta, ui, data, now, ttl, wid)
-  meta.version = meta.version + 1
-  if wid and wid ~= '' then meta.lastWrite = wid else meta.lastWrite = nil end
-  meta.updatedAt = now
-  local v = join(meta, ui, data)
+-- save stores the next version; it returns the new header and the whole value.
+local function save(key, m, ui, data, now, ttl, wid)
+  m.version = m.version + 1
+  if wid then m.lw = wid else m.lw = '' end
+  m.upd = now
+  local h = head(m, #ui)
+  local v = h .. ui .. data
   redis.call('SET', key, v, 'PX', ttl)
-  return {'ok', v}
+  return h, v
 end
 `
 
 // updateScript: KEYS[1] session key; ARGV id, expected version, now, ui, data, ttl ms,
-// write id.
-// Only ui and data come from the caller: id, guild, createdAt, owner, state and binding
-// cannot change through Update.
+// write id (escaped, "" for none). Only ui and data come from the caller: id, guild,
+// createdAt, owner, state and binding cannot change through Update. It answers the new header
+// only: the caller holds the body.
 var updateScript = goredis.NewScript(scriptPrelude + `
-local meta, ui, data = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
-if not meta then return ui end
-return save(KEYS[1], meta, ARGV[4], ARGV[5], ARGV[3], ARGV[6], ARGV[7])
+local m, ui, data = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
+if not m then return ui end
+local h = save(KEYS[1], m, ARGV[4], ARGV[5], ARGV[3], ARGV[6], ARGV[7])
+return {'ok', h}
 `)
 
 // transitionScript: KEYS[1]; ARGV id, expected version, now, to, ttl ms, write id, then every state
 // from which wizard.CanTransition allows "to" (computed in Go, so the rule stays in wizard).
 // The step's UI state is cleared.
 var transitionScript = goredis.NewScript(scriptPrelude + `
-local meta, ui, data = load(KEYS[1], ARGV[1], ARGV[2], ARGV[6])
-if not meta then return ui end
+local m, ui, data = load(KEYS[1], ARGV[1], ARGV[2], ARGV[6])
+if not m then return ui end
 local allowed = false
 for i = 7, #ARGV do
-  if meta.state == ARGV[i] then allowed = true end
+  if m.state == ARGV[i] then allowed = true end
 end
-if not allowed then return {'invalid', tostring(meta.state)} end
-meta.state = ARGV[4]
-return save(KEYS[1], meta, '{}', data, ARGV[3], ARGV[5], ARGV[6])
+if not allowed then return {'invalid', m.state} end
+m.state = ARGV[4]
+local h, v = save(KEYS[1], m, '', data, ARGV[3], ARGV[5], ARGV[6])
+return {'ok', v}
 `)
 
-// takeOverScript: KEYS[1]; ARGV id, expected version, now, owner id, owner name, ttl ms,
-// write id.
+// takeOverScript: KEYS[1]; ARGV id, expected version, now, owner id, owner name (both
+// escaped), ttl ms, write id.
 var takeOverScript = goredis.NewScript(scriptPrelude + `
-local meta, ui, data = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
-if not meta then return ui end
-meta.ownerId = ARGV[4]
-meta.ownerName = ARGV[5]
-meta.ownerAt = ARGV[3]
-return save(KEYS[1], meta, ui, data, ARGV[3], ARGV[6], ARGV[7])
+local m, ui, data = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
+if not m then return ui end
+m.owner = ARGV[4]
+m.oname = ARGV[5]
+m.oat = ARGV[3]
+local h, v = save(KEYS[1], m, ui, data, ARGV[3], ARGV[6], ARGV[7])
+return {'ok', v}
 `)
 
 // bindIPScript: KEYS[1]; ARGV id, ip, now, ttl ms. Binds once; the same address again is a
 // read; another address is a mismatch. Never rebinds.
 var bindIPScript = goredis.NewScript(scriptPrelude + `
-local meta, ui, data = load(KEYS[1], ARGV[1], nil)
-if not meta then return ui end
-local bound = meta.boundIp
-if type(bound) == 'string' and bound ~= '' then
-  if bound ~= ARGV[2] then return {'mismatch'} end
+local m, ui, data, v = load(KEYS[1], ARGV[1], nil)
+if not m then return ui end
+if m.bound ~= '' then
+  if m.bound ~= ARGV[2] then return {'mismatch'} end
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
-  return {'ok', join(meta, ui, data)}
+  return {'ok', v}
 end
-meta.boundIp = ARGV[2]
-return save(KEYS[1], meta, ui, data, ARGV[3], ARGV[4])
+m.bound = ARGV[2]
+local h, v = save(KEYS[1], m, ui, data, ARGV[3], ARGV[4], nil)
+return {'ok', v}
 `)
 
 // deleteScript: KEYS[1]; ARGV id. Deletes only that session, never a newer one of the guild.
 var deleteScript = goredis.NewScript(scriptPrelude + `
-local meta, ui, data = load(KEYS[1], ARGV[1], nil)
-if not meta then return ui end
+local m, ui = load(KEYS[1], ARGV[1], nil)
+if not m then return ui end
 redis.call('DEL', KEYS[1])
 return {'ok'}
 `)
 
 // refreshScript: KEYS[1]; ARGV id, ttl ms. Extends the TTL of that session only.
 var refreshScript = goredis.NewScript(scriptPrelude + `
-local meta, ui, data = load(KEYS[1], ARGV[1], nil)
-if not meta then return ui end
+local m, ui = load(KEYS[1], ARGV[1], nil)
+if not m then return ui end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return {'ok'}
 `)

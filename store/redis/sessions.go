@@ -106,10 +106,7 @@ func (s *Sessions) Create(ctx context.Context, guildID, ownerID, ownerName strin
 	}
 	key := sessionKey(guildID)
 	sess := wizard.NewSession(guildID, ownerID, ownerName, s.clock())
-	raw, err := encodeSession(sess)
-	if err != nil {
-		return nil, false, internal(op, key, err)
-	}
+	raw := encodeSession(sess)
 	old, err := s.c.SetArgs(ctx, key, raw, goredis.SetArgs{Mode: "NX", TTL: s.ttl, Get: true}).Result()
 	if errors.Is(err, goredis.Nil) {
 		s.counters.add(counterCreated)
@@ -191,13 +188,14 @@ func (s *Sessions) Update(ctx context.Context, sess *wizard.Session) (*wizard.Se
 	if !ok {
 		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", sess.ID))
 	}
-	ui, data, err := encodeBody(sess)
-	if err != nil {
-		return nil, internal(op, key, err)
-	}
+	body, uiLen := encodeBody(sess)
 	res, err := s.runCAS(ctx, updateScript, key,
-		sess.ID, sess.Version, timeString(s.clock()), ui, data, s.ttlMillis(), store.WriteID(ctx))
-	return s.scriptResult(op, key, res, err, "")
+		sess.ID, sess.Version, timeField(s.clock()), body[:uiLen], body[uiLen:], s.ttlMillis(), escapeField(store.WriteID(ctx)))
+	raw, err := s.scriptStatus(op, key, res, err, "")
+	if err != nil {
+		return nil, err
+	}
+	return decodeWritten(op, key, raw, string(body), uiLen)
 }
 
 // Transition implements store.Sessions. The script allows the move only from the states
@@ -211,7 +209,7 @@ func (s *Sessions) Transition(ctx context.Context, id string, expectVersion int6
 	if !ok {
 		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
 	}
-	args := []any{id, expectVersion, timeString(s.clock()), string(to), s.ttlMillis(), store.WriteID(ctx)}
+	args := []any{id, expectVersion, timeField(s.clock()), string(to), s.ttlMillis(), escapeField(store.WriteID(ctx))}
 	for _, from := range wizard.States {
 		if wizard.CanTransition(from, to) {
 			args = append(args, string(from))
@@ -238,7 +236,7 @@ func (s *Sessions) TakeOver(ctx context.Context, id string, expectVersion int64,
 		return nil, invalid(op, errors.New("a session needs an owner"))
 	}
 	res, err := s.runCAS(ctx, takeOverScript, key,
-		id, expectVersion, timeString(s.clock()), ownerID, ownerName, s.ttlMillis(), store.WriteID(ctx))
+		id, expectVersion, timeField(s.clock()), escapeField(ownerID), escapeField(ownerName), s.ttlMillis(), escapeField(store.WriteID(ctx)))
 	return s.scriptResult(op, key, res, err, "")
 }
 
