@@ -234,7 +234,7 @@ func checkSession(op, key string, s *wizard.Session) error {
 	switch {
 	case !ok:
 		return corrupt(op, key, fmt.Errorf("session id %q does not parse", s.ID))
-	case guild != s.GuildID || sessionKey(guild) != key:
+	case guild != s.GuildID || !isSessionKeyOf(key, guild):
 		return corrupt(op, key, fmt.Errorf("session %s does not belong under this key", s.ID))
 	case !s.State.Valid():
 		return corrupt(op, key, fmt.Errorf("unknown state %q", s.State))
@@ -242,6 +242,13 @@ func checkSession(op, key string, s *wizard.Session) error {
 		return corrupt(op, key, fmt.Errorf("version %d", s.Version))
 	}
 	return nil
+}
+
+// isSessionKeyOf reports whether key is sessionKey(guild), without building it.
+func isSessionKeyOf(key, guild string) bool {
+	return len(key) == len(sessionKeyPrefix)+len(guild)+2+len(sessionKeySuffix) &&
+		strings.HasPrefix(key, sessionKeyPrefix+"{") && strings.HasSuffix(key, "}"+sessionKeySuffix) &&
+		key[len(sessionKeyPrefix)+1:len(key)-len(sessionKeySuffix)-1] == guild
 }
 
 // stateOfValue is the state of a stored value in either layout, "" when it has none.

@@ -24,34 +24,34 @@ import goredis "github.com/redis/go-redis/v9"
 const scriptPrelude = `
 local HEAD = '^S2\n([^\n]*)\n([^\n]*)\n(%d+)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n([^\n]*)\n(%d+)\n()'
 
-local function skip(s, i)
-  if string.sub(s, i, i) ~= '{' then return nil end
-  local depth, instr = 0, false
-  while true do
-    local j
-    if instr then j = string.find(s, '["\\]', i) else j = string.find(s, '[{}"]', i) end
-    if not j then return nil end
-    local c = string.sub(s, j, j)
-    if instr then
-      if c == '\\' then i = j + 2 else instr = false; i = j + 1 end
-    else
-      if c == '"' then instr = true
-      elseif c == '{' then depth = depth + 1
+-- legacy reads an old envelope {"meta":M,"ui":U,"data":D} into the header's fields; its
+-- helpers are made only when a value in that layout is met.
+local function legacy(v)
+  local function skip(s, i)
+    if string.sub(s, i, i) ~= '{' then return nil end
+    local depth, instr = 0, false
+    while true do
+      local j
+      if instr then j = string.find(s, '["\\]', i) else j = string.find(s, '[{}"]', i) end
+      if not j then return nil end
+      local c = string.sub(s, j, j)
+      if instr then
+        if c == '\\' then i = j + 2 else instr = false; i = j + 1 end
       else
-        depth = depth - 1
-        if depth == 0 then return j + 1 end
+        if c == '"' then instr = true
+        elseif c == '{' then depth = depth + 1
+        else
+          depth = depth - 1
+          if depth == 0 then return j + 1 end
+        end
+        i = j + 1
       end
-      i = j + 1
     end
   end
-end
-
-local function esc(s)
-  return (string.gsub(s, '[%%\n]', {['%'] = '%25', ['\n'] = '%0A'}))
-end
-
--- legacy reads an old envelope {"meta":M,"ui":U,"data":D} into the header's fields.
-local function legacy(v)
+  local function esc(s)
+    return (string.gsub(s, '[%%\n]', {['%'] = '%25', ['\n'] = '%0A'}))
+  end
+  local function str(x) if type(x) == 'string' then return x end return '' end
   if string.sub(v, 1, 8) ~= '{"meta":' or string.sub(v, -1) ~= '}' then return nil end
   local me = skip(v, 9)
   if not me or string.sub(v, me, me + 5) ~= ',"ui":' then return nil end
@@ -59,25 +59,36 @@ local function legacy(v)
   if not ue or string.sub(v, ue, ue + 7) ~= ',"data":' then return nil end
   local ok, meta = pcall(cjson.decode, string.sub(v, 9, me - 1))
   if not ok or type(meta) ~= 'table' or type(meta.version) ~= 'number' then return nil end
-  local function s(x) if type(x) == 'string' then return x end return '' end
-  local m = {id = s(meta.id), guild = s(meta.guildId), version = meta.version, state = s(meta.state),
-    owner = esc(s(meta.ownerId)), oname = esc(s(meta.ownerName)), bound = s(meta.boundIp),
-    lw = esc(s(meta.lastWrite)), created = s(meta.createdAt), oat = s(meta.ownerAt), upd = s(meta.updatedAt)}
+  local m = {id = str(meta.id), guild = str(meta.guildId), version = meta.version, state = str(meta.state),
+    owner = esc(str(meta.ownerId)), oname = esc(str(meta.ownerName)), bound = str(meta.boundIp),
+    lw = esc(str(meta.lastWrite)), created = str(meta.createdAt), oat = str(meta.ownerAt), upd = str(meta.updatedAt),
+    ui = string.sub(v, me + 6, ue - 1), data = string.sub(v, ue + 8, -2)}
   if string.find(m.id .. m.guild .. m.state .. m.bound .. m.created .. m.oat .. m.upd, '\n', 1, true) then
     return nil
   end
-  return m, string.sub(v, me + 6, ue - 1), string.sub(v, ue + 8, -2)
+  return m
 end
 
--- split reads a value in either layout: the header's fields, ui and data.
+-- split reads a value in either layout into the header's fields and where the body's two
+-- segments are (or, from an old envelope, the segments themselves).
 local function split(v)
   local id, guild, ver, state, owner, oname, bound, lw, created, oat, upd, uil, p = string.match(v, HEAD)
   if not id then return legacy(v) end
   local ue = p + tonumber(uil)
   if ue > #v + 1 then return nil end
   return {id = id, guild = guild, version = tonumber(ver), state = state, owner = owner, oname = oname,
-    bound = bound, lw = lw, created = created, oat = oat, upd = upd},
-    string.sub(v, p, ue - 1), string.sub(v, ue)
+    bound = bound, lw = lw, created = created, oat = oat, upd = upd, p = p, ue = ue}
+end
+
+-- ui and data are the body's segments of a value split by split().
+local function ui(m, v)
+  if m.ui then return m.ui end
+  return string.sub(v, m.p, m.ue - 1)
+end
+
+local function data(m, v)
+  if m.data then return m.data end
+  return string.sub(v, m.ue)
 end
 
 local function head(m, uilen)
@@ -87,12 +98,12 @@ local function head(m, uilen)
 end
 
 -- load reads the session under key and checks that it is session id (and, when expect is
--- given, at that version). It returns the header's fields, ui, data and the stored value, or
--- nil and the reply to give.
+-- given, at that version). It returns the header's fields (see split) and the stored value,
+-- or nil and the reply to give.
 local function load(key, id, expect, wid)
   local v = redis.call('GET', key)
   if not v then return nil, {'missing'} end
-  local m, ui, data = split(v)
+  local m = split(v)
   if not m or m.guild == '' or m.state == ''
     or string.sub(m.id, 1, #m.guild + 1) ~= m.guild .. '.'
     or not string.find(key, '{' .. m.guild .. '}', 1, true) then
@@ -107,7 +118,7 @@ local function load(key, id, expect, wid)
     end
     return nil, {'conflict', tostring(m.version)}
   end
-  return m, ui, data, v
+  return m, v
 end
 
 -- save stores the next version; it returns the new header and the whole value.
@@ -127,8 +138,8 @@ end
 // createdAt, owner, state and binding cannot change through Update. It answers the new header
 // only: the caller holds the body.
 var updateScript = goredis.NewScript(scriptPrelude + `
-local m, ui, data = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
-if not m then return ui end
+local m, v = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
+if not m then return v end
 local h = save(KEYS[1], m, ARGV[4], ARGV[5], ARGV[3], ARGV[6], ARGV[7])
 return {'ok', h}
 `)
@@ -137,57 +148,58 @@ return {'ok', h}
 // from which wizard.CanTransition allows "to" (computed in Go, so the rule stays in wizard).
 // The step's UI state is cleared.
 var transitionScript = goredis.NewScript(scriptPrelude + `
-local m, ui, data = load(KEYS[1], ARGV[1], ARGV[2], ARGV[6])
-if not m then return ui end
+local m, v = load(KEYS[1], ARGV[1], ARGV[2], ARGV[6])
+if not m then return v end
 local allowed = false
 for i = 7, #ARGV do
   if m.state == ARGV[i] then allowed = true end
 end
 if not allowed then return {'invalid', m.state} end
 m.state = ARGV[4]
-local h, v = save(KEYS[1], m, '', data, ARGV[3], ARGV[5], ARGV[6])
-return {'ok', v}
+local h, nv = save(KEYS[1], m, '', data(m, v), ARGV[3], ARGV[5], ARGV[6])
+return {'ok', nv}
 `)
 
 // takeOverScript: KEYS[1]; ARGV id, expected version, now, owner id, owner name (both
 // escaped), ttl ms, write id.
 var takeOverScript = goredis.NewScript(scriptPrelude + `
-local m, ui, data = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
-if not m then return ui end
+local m, v = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
+if not m then return v end
+local u, d = ui(m, v), data(m, v)
 m.owner = ARGV[4]
 m.oname = ARGV[5]
 m.oat = ARGV[3]
-local h, v = save(KEYS[1], m, ui, data, ARGV[3], ARGV[6], ARGV[7])
-return {'ok', v}
+local h, nv = save(KEYS[1], m, u, d, ARGV[3], ARGV[6], ARGV[7])
+return {'ok', nv}
 `)
 
 // bindIPScript: KEYS[1]; ARGV id, ip, now, ttl ms. Binds once; the same address again is a
 // read; another address is a mismatch. Never rebinds.
 var bindIPScript = goredis.NewScript(scriptPrelude + `
-local m, ui, data, v = load(KEYS[1], ARGV[1], nil)
-if not m then return ui end
+local m, v = load(KEYS[1], ARGV[1], nil)
+if not m then return v end
 if m.bound ~= '' then
   if m.bound ~= ARGV[2] then return {'mismatch'} end
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
   return {'ok', v}
 end
 m.bound = ARGV[2]
-local h, v = save(KEYS[1], m, ui, data, ARGV[3], ARGV[4], nil)
-return {'ok', v}
+local h, nv = save(KEYS[1], m, ui(m, v), data(m, v), ARGV[3], ARGV[4], nil)
+return {'ok', nv}
 `)
 
 // deleteScript: KEYS[1]; ARGV id. Deletes only that session, never a newer one of the guild.
 var deleteScript = goredis.NewScript(scriptPrelude + `
-local m, ui = load(KEYS[1], ARGV[1], nil)
-if not m then return ui end
+local m, v = load(KEYS[1], ARGV[1], nil)
+if not m then return v end
 redis.call('DEL', KEYS[1])
 return {'ok'}
 `)
 
 // refreshScript: KEYS[1]; ARGV id, ttl ms. Extends the TTL of that session only.
 var refreshScript = goredis.NewScript(scriptPrelude + `
-local m, ui = load(KEYS[1], ARGV[1], nil)
-if not m then return ui end
+local m, v = load(KEYS[1], ARGV[1], nil)
+if not m then return v end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return {'ok'}
 `)

@@ -40,6 +40,7 @@ type Sessions struct {
 	ttl      time.Duration
 	now      func() time.Time
 	counters *counters
+	ttlArg   any // the TTL in milliseconds, as the scripts receive it
 	closed   atomic.Bool
 }
 
@@ -56,7 +57,7 @@ func NewSessions(c goredis.UniversalClient, o Options) *Sessions {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Sessions{c: c, ttl: o.TTL, now: o.Now, counters: newCounters(c)}
+	return &Sessions{c: c, ttl: o.TTL, now: o.Now, counters: newCounters(c), ttlArg: o.TTL.Milliseconds()}
 }
 
 // Preload loads the session scripts on every master, so that even the first write after a
@@ -81,8 +82,6 @@ func (s *Sessions) Preload(ctx context.Context) error {
 }
 
 func (s *Sessions) clock() time.Time { return s.now().UTC().Round(0) }
-
-func (s *Sessions) ttlMillis() int64 { return s.ttl.Milliseconds() }
 
 func (s *Sessions) open(op string) error {
 	if s.closed.Load() {
@@ -190,7 +189,7 @@ func (s *Sessions) Update(ctx context.Context, sess *wizard.Session) (*wizard.Se
 	}
 	body, uiLen := encodeBody(sess)
 	res, err := s.runCAS(ctx, updateScript, key,
-		sess.ID, sess.Version, timeField(s.clock()), body[:uiLen], body[uiLen:], s.ttlMillis(), escapeField(store.WriteID(ctx)))
+		sess.ID, sess.Version, timeField(s.clock()), body[:uiLen], body[uiLen:], s.ttlArg, escapeField(store.WriteID(ctx)))
 	raw, err := s.scriptStatus(op, key, res, err, "")
 	if err != nil {
 		return nil, err
@@ -209,15 +208,13 @@ func (s *Sessions) Transition(ctx context.Context, id string, expectVersion int6
 	if !ok {
 		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
 	}
-	args := []any{id, expectVersion, timeField(s.clock()), string(to), s.ttlMillis(), escapeField(store.WriteID(ctx))}
-	for _, from := range wizard.States {
-		if wizard.CanTransition(from, to) {
-			args = append(args, string(from))
-		}
-	}
-	if len(args) == 6 {
+	ta, ok := transitionArgs[to]
+	if !ok {
 		return nil, invalid(op, fmt.Errorf("%q is not a step the wizard can move to", to))
 	}
+	args := make([]any, 0, 6+len(ta.from))
+	args = append(args, id, expectVersion, timeField(s.clock()), ta.to, s.ttlArg, escapeField(store.WriteID(ctx)))
+	args = append(args, ta.from...)
 	res, err := s.runCAS(ctx, transitionScript, key, args...)
 	return s.scriptResult(op, key, res, err, to)
 }
@@ -236,7 +233,7 @@ func (s *Sessions) TakeOver(ctx context.Context, id string, expectVersion int64,
 		return nil, invalid(op, errors.New("a session needs an owner"))
 	}
 	res, err := s.runCAS(ctx, takeOverScript, key,
-		id, expectVersion, timeField(s.clock()), escapeField(ownerID), escapeField(ownerName), s.ttlMillis(), escapeField(store.WriteID(ctx)))
+		id, expectVersion, timeField(s.clock()), escapeField(ownerID), escapeField(ownerName), s.ttlArg, escapeField(store.WriteID(ctx)))
 	return s.scriptResult(op, key, res, err, "")
 }
 
@@ -274,7 +271,7 @@ func (s *Sessions) Refresh(ctx context.Context, id string) error {
 	if !ok {
 		return notFound(op, "", fmt.Errorf("%q is not a session id", id))
 	}
-	res, err := refreshScript.Run(ctx, s.c, []string{key}, id, s.ttlMillis()).Slice()
+	res, err := refreshScript.Run(ctx, s.c, []string{key}, id, s.ttlArg).Slice()
 	_, err = s.scriptStatus(op, key, res, err, "")
 	return err
 }
@@ -316,6 +313,29 @@ func notFound(op, key string, err error) error {
 func expired(op, key string) error {
 	return &store.Error{Code: store.CodeExpired, Op: op, Key: key, Err: errors.New("the session expired or ended")}
 }
+
+// transitionArg is what a Transition to one state sends besides the session: the state,
+// and every state wizard.CanTransition allows the move from, boxed once instead of per click.
+type transitionArg struct {
+	to   any
+	from []any
+}
+
+var transitionArgs = func() map[wizard.State]transitionArg {
+	m := map[wizard.State]transitionArg{}
+	for _, to := range wizard.States {
+		var from []any
+		for _, f := range wizard.States {
+			if wizard.CanTransition(f, to) {
+				from = append(from, string(f))
+			}
+		}
+		if len(from) > 0 {
+			m[to] = transitionArg{to: string(to), from: from}
+		}
+	}
+	return m
+}()
 
 // runCAS runs a compare-and-swap script. When its reply is lost (the connection dropped or
 // timed out after the command was sent) and the write carries an id (store.WithWriteID),
