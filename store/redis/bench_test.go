@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -177,6 +178,11 @@ func TestSessionMemoryUsage(t *testing.T) {
 //	ARRAKIS_TEST_REDIS_ADDR=… ARRAKIS_TEST_REDIS_CLUSTER_ADDRS=… /tmp/redis.test \
 //	    -test.run '^$' -test.bench 'Store' -test.benchtime 20000x -test.count 3
 
+// benchURLVar, when set, is the URL of the single-node runs instead of ARRAKIS_TEST_REDIS_ADDR's,
+// to compare client settings or transports: redis://127.0.0.1:6379?pool_size=64,
+// unix:///run/redis.sock.
+const benchURLVar = "ARRAKIS_BENCH_REDIS_URL"
+
 // benchConcurrency is the number of goroutines, each with its own session.
 const benchConcurrency = 64
 
@@ -269,7 +275,9 @@ func benchCPU(b *testing.B, body cpuBody) {
 				// The client is made as arrakis makes it (NewClient), so that its pool and
 				// retry settings are the ones measured.
 				url := "redis://" + testenv.RedisAddr(b)
-				if topo == "cluster" {
+				if u := os.Getenv(benchURLVar); u != "" && topo == "single" {
+					url = u
+				} else if topo == "cluster" {
 					addrs := testenv.RedisClusterAddrs(b)
 					url = "redis://" + addrs[0] + "?addr=" + strings.Join(addrs[1:], "&addr=")
 				}
