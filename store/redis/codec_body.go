@@ -180,6 +180,10 @@ type bodyReader struct {
 	s   string
 	i   int
 	err error
+	// ints and int64s hand out the optional numbers' pointers from a few shared
+	// allocations instead of one each.
+	ints   []int
+	int64s []int64
 }
 
 var errShortBody = errors.New("the session body ends early")
@@ -202,6 +206,15 @@ func (r *bodyReader) byte() byte {
 }
 
 func (r *bodyReader) uvarint() uint64 {
+	if r.i < len(r.s) && r.s[r.i] < 0x80 { // most numbers and lengths are one byte
+		c := r.s[r.i]
+		r.i++
+		return uint64(c)
+	}
+	return r.uvarintLong()
+}
+
+func (r *bodyReader) uvarintLong() uint64 {
 	var x uint64
 	for shift := uint(0); shift < 64; shift += 7 {
 		c := r.byte()
@@ -283,16 +296,26 @@ func (r *bodyReader) optInt() *int {
 	if !r.boolean() {
 		return nil
 	}
-	v := r.int()
-	return &v
+	if len(r.ints) == 0 {
+		r.ints = make([]int, 8)
+	}
+	p := &r.ints[0]
+	r.ints = r.ints[1:]
+	*p = r.int()
+	return p
 }
 
 func (r *bodyReader) optInt64() *int64 {
 	if !r.boolean() {
 		return nil
 	}
-	v := r.varint()
-	return &v
+	if len(r.int64s) == 0 {
+		r.int64s = make([]int64, 8)
+	}
+	p := &r.int64s[0]
+	r.int64s = r.int64s[1:]
+	*p = r.varint()
+	return p
 }
 
 func (r *bodyReader) time() time.Time {

@@ -137,7 +137,7 @@ end
 // write id (escaped, "" for none). Only ui and data come from the caller: id, guild,
 // createdAt, owner, state and binding cannot change through Update. It answers the new header
 // only: the caller holds the body.
-var updateScript = goredis.NewScript(scriptPrelude + `
+var updateScript = newCASScript(scriptPrelude + `
 local m, v = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
 if not m then return v end
 local h = save(KEYS[1], m, ARGV[4], ARGV[5], ARGV[3], ARGV[6], ARGV[7])
@@ -147,7 +147,7 @@ return {'ok', h}
 // transitionScript: KEYS[1]; ARGV id, expected version, now, to, ttl ms, write id, then every state
 // from which wizard.CanTransition allows "to" (computed in Go, so the rule stays in wizard).
 // The step's UI state is cleared.
-var transitionScript = goredis.NewScript(scriptPrelude + `
+var transitionScript = newCASScript(scriptPrelude + `
 local m, v = load(KEYS[1], ARGV[1], ARGV[2], ARGV[6])
 if not m then return v end
 local allowed = false
@@ -162,7 +162,7 @@ return {'ok', nv}
 
 // takeOverScript: KEYS[1]; ARGV id, expected version, now, owner id, owner name (both
 // escaped), ttl ms, write id.
-var takeOverScript = goredis.NewScript(scriptPrelude + `
+var takeOverScript = newCASScript(scriptPrelude + `
 local m, v = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
 if not m then return v end
 local u, d = ui(m, v), data(m, v)
@@ -205,5 +205,17 @@ return {'ok'}
 `)
 
 var sessionScripts = []*goredis.Script{
-	updateScript, transitionScript, takeOverScript, bindIPScript, deleteScript, refreshScript,
+	updateScript.Script, transitionScript.Script, takeOverScript.Script, bindIPScript, deleteScript, refreshScript,
+}
+
+// casScript is a compare-and-swap script with its SHA boxed once: runCAS sends EVALSHA
+// through Do with one argument slice instead of the several Script.Run allocates.
+type casScript struct {
+	*goredis.Script
+	sha any
+}
+
+func newCASScript(src string) casScript {
+	sc := goredis.NewScript(src)
+	return casScript{Script: sc, sha: sc.Hash()}
 }

@@ -16,8 +16,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
@@ -188,13 +190,17 @@ func (s *Sessions) Update(ctx context.Context, sess *wizard.Session) (*wizard.Se
 		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", sess.ID))
 	}
 	body, uiLen := encodeBody(sess)
-	res, err := s.runCAS(ctx, updateScript, key,
-		sess.ID, sess.Version, timeField(s.clock()), body[:uiLen], body[uiLen:], s.ttlArg, escapeField(store.WriteID(ctx)))
+	n := len(body)
+	body = strconv.AppendInt(body, s.clock().UnixNano(), 10) // "now", as timeField writes it
+	res, err := s.runCAS(ctx, updateScript, key, nil,
+		sess.ID, sess.Version, body[n:], body[:uiLen], body[uiLen:n], s.ttlArg, escapeField(store.WriteID(ctx)))
 	raw, err := s.scriptStatus(op, key, res, err, "")
 	if err != nil {
 		return nil, err
 	}
-	return decodeWritten(op, key, raw, string(body), uiLen)
+	// body is not written again (go-redis has sent it and keeps no reference), so the
+	// session decodes from it in place: its strings share the buffer instead of a copy.
+	return decodeWritten(op, key, raw, unsafe.String(unsafe.SliceData(body), n), uiLen)
 }
 
 // Transition implements store.Sessions. The script allows the move only from the states
@@ -212,10 +218,8 @@ func (s *Sessions) Transition(ctx context.Context, id string, expectVersion int6
 	if !ok {
 		return nil, invalid(op, fmt.Errorf("%q is not a step the wizard can move to", to))
 	}
-	args := make([]any, 0, 6+len(ta.from))
-	args = append(args, id, expectVersion, timeField(s.clock()), ta.to, s.ttlArg, escapeField(store.WriteID(ctx)))
-	args = append(args, ta.from...)
-	res, err := s.runCAS(ctx, transitionScript, key, args...)
+	res, err := s.runCAS(ctx, transitionScript, key, ta.from,
+		id, expectVersion, timeField(s.clock()), ta.to, s.ttlArg, escapeField(store.WriteID(ctx)))
 	return s.scriptResult(op, key, res, err, to)
 }
 
@@ -232,7 +236,7 @@ func (s *Sessions) TakeOver(ctx context.Context, id string, expectVersion int64,
 	if ownerID == "" {
 		return nil, invalid(op, errors.New("a session needs an owner"))
 	}
-	res, err := s.runCAS(ctx, takeOverScript, key,
+	res, err := s.runCAS(ctx, takeOverScript, key, nil,
 		id, expectVersion, timeField(s.clock()), escapeField(ownerID), escapeField(ownerName), s.ttlArg, escapeField(store.WriteID(ctx)))
 	return s.scriptResult(op, key, res, err, "")
 }
@@ -341,11 +345,26 @@ var transitionArgs = func() map[wizard.State]transitionArg {
 // timed out after the command was sent) and the write carries an id (store.WithWriteID),
 // it is sent once more while the caller's context allows: the script recognises its own
 // write and answers it as applied, so a lost reply never becomes "nothing of yours was
-// applied". Without a write id nothing is re-sent blindly.
-func (s *Sessions) runCAS(ctx context.Context, script *goredis.Script, key string, args ...any) ([]any, error) {
-	res, err := script.Run(ctx, s.c, []string{key}, args...).Slice()
+// applied". Without a write id nothing is re-sent blindly. The script's arguments are args
+// then tail.
+func (s *Sessions) runCAS(ctx context.Context, script casScript, key string, tail []any, args ...any) ([]any, error) {
+	cmd := make([]any, 0, 4+len(args)+len(tail))
+	cmd = append(cmd, "evalsha", script.sha, "1", key)
+	cmd = append(cmd, args...)
+	cmd = append(cmd, tail...)
+	res, err := s.evalCAS(ctx, script, cmd)
 	if err != nil && store.WriteID(ctx) != "" && ctx.Err() == nil && topologyError(err) {
-		res, err = script.Run(ctx, s.c, []string{key}, args...).Slice()
+		res, err = s.evalCAS(ctx, script, cmd)
+	}
+	return res, err
+}
+
+// evalCAS sends cmd (EVALSHA sha 1 key args…), and EVAL once when the server does not know
+// the script yet, as Script.Run does.
+func (s *Sessions) evalCAS(ctx context.Context, script casScript, cmd []any) ([]any, error) {
+	res, err := s.c.Do(ctx, cmd...).Slice()
+	if err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
+		res, err = script.Eval(ctx, s.c, []string{cmd[3].(string)}, cmd[4:]...).Slice()
 	}
 	return res, err
 }
