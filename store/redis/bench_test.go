@@ -162,6 +162,7 @@ func TestSessionMemoryUsage(t *testing.T) {
 //	BenchmarkStoreClick       ValidateOnce (mark + read, one round trip) and a
 //	                          compare-and-swap: Update, Transition to a neighbour step, Transition
 //	                          back, in turn, as the load tool's choose-chains / Next / Back
+//	BenchmarkStoreValidateOnce, BenchmarkStoreTransition  the click's two round trips apart
 //	BenchmarkStoreRead        Get
 //	BenchmarkStoreBaselineGET a bare GET of the session key with the same client
 //
@@ -210,6 +211,42 @@ func BenchmarkStoreClick(b *testing.B) {
 				cur, err = s.Transition(ctx, got.ID, got.Version, away)
 			default:
 				cur, err = s.Transition(ctx, got.ID, got.Version, home)
+			}
+			return err
+		}
+	})
+}
+
+// BenchmarkStoreValidateOnce and BenchmarkStoreTransition are the two round trips of a click
+// apart, to see which one costs what.
+func BenchmarkStoreValidateOnce(b *testing.B) {
+	benchCPU(b, func(ctx context.Context, c goredis.UniversalClient, s *Sessions, sess *wizard.Session) func(int) error {
+		return func(int) error {
+			_, first, err := s.ValidateOnce(ctx, sess.ID, sess.GuildID, sess.OwnerID, "", benchInteractionID(), time.Minute)
+			if err == nil && !first {
+				err = fmt.Errorf("a fresh interaction id answered as a repeat")
+			}
+			return err
+		}
+	})
+}
+
+func BenchmarkStoreTransition(b *testing.B) {
+	benchCPU(b, func(ctx context.Context, c goredis.UniversalClient, s *Sessions, sess *wizard.Session) func(int) error {
+		home := sess.State
+		away, ok := home.Next()
+		if home == wizard.StateReview || !ok {
+			away, _ = home.Prev()
+		}
+		cur := sess
+		return func(i int) error {
+			to := away
+			if cur.State == away {
+				to = home
+			}
+			next, err := s.Transition(ctx, cur.ID, cur.Version, to)
+			if err == nil {
+				cur = next
 			}
 			return err
 		}

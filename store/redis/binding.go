@@ -29,7 +29,7 @@ func (s *Sessions) BindIP(ctx context.Context, id, ip string) (*wizard.Session, 
 	if err != nil {
 		return nil, invalid(op, err)
 	}
-	res, err := bindIPScript.Run(ctx, s.c, []string{key}, id, addr, timeField(s.clock()), s.ttlArg).Slice()
+	res, err := bindIPScript.Run(ctx, s.c, []string{key}, id, addr, timeField(s.clock()), s.ttlArg).Result()
 	return s.scriptResult(op, key, res, err, "")
 }
 

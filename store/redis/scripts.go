@@ -5,10 +5,12 @@ import goredis "github.com/redis/go-redis/v9"
 // The scripts that change a session. Each is one round trip: go-redis sends EVALSHA and falls
 // back to EVAL once when the server does not know the script yet (Preload avoids even that).
 //
-// Every script answers a table whose first element is a status:
+// A write that happened answers the stored value as a bulk string (Update: the new header
+// alone, the caller holds the body it sent), which costs Redis less than a table; every other
+// answer is a table whose first element is a status:
 //
-//	{"ok", value}           the write happened; value is the stored session (Update: its
-//	                        header alone, the caller holds the body it sent), or nothing
+//	{"ok", value}           the write had already happened (a re-sent write id), or Delete
+//	                        and Refresh succeeded (no value)
 //	{"missing"}             no session under the key: expired, or ended
 //	{"ended"}               the key holds another session of the guild: this one ended
 //	{"conflict", version}   the stored version is not the expected one
@@ -140,8 +142,7 @@ end
 var updateScript = newCASScript(scriptPrelude + `
 local m, v = load(KEYS[1], ARGV[1], ARGV[2], ARGV[7])
 if not m then return v end
-local h = save(KEYS[1], m, ARGV[4], ARGV[5], ARGV[3], ARGV[6], ARGV[7])
-return {'ok', h}
+return (save(KEYS[1], m, ARGV[4], ARGV[5], ARGV[3], ARGV[6], ARGV[7]))
 `)
 
 // transitionScript: KEYS[1]; ARGV id, expected version, now, to, ttl ms, write id, then every state
@@ -157,7 +158,7 @@ end
 if not allowed then return {'invalid', m.state} end
 m.state = ARGV[4]
 local h, nv = save(KEYS[1], m, '', data(m, v), ARGV[3], ARGV[5], ARGV[6])
-return {'ok', nv}
+return nv
 `)
 
 // takeOverScript: KEYS[1]; ARGV id, expected version, now, owner id, owner name (both
@@ -170,7 +171,7 @@ m.owner = ARGV[4]
 m.oname = ARGV[5]
 m.oat = ARGV[3]
 local h, nv = save(KEYS[1], m, u, d, ARGV[3], ARGV[6], ARGV[7])
-return {'ok', nv}
+return nv
 `)
 
 // bindIPScript: KEYS[1]; ARGV id, ip, now, ttl ms. Binds once; the same address again is a
@@ -181,11 +182,11 @@ if not m then return v end
 if m.bound ~= '' then
   if m.bound ~= ARGV[2] then return {'mismatch'} end
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
-  return {'ok', v}
+  return v
 end
 m.bound = ARGV[2]
 local h, nv = save(KEYS[1], m, ui(m, v), data(m, v), ARGV[3], ARGV[4], nil)
-return {'ok', nv}
+return nv
 `)
 
 // deleteScript: KEYS[1]; ARGV id. Deletes only that session, never a newer one of the guild.

@@ -252,7 +252,7 @@ func (s *Sessions) Delete(ctx context.Context, id string, reason store.EndReason
 	if !ok {
 		return notFound(op, "", fmt.Errorf("%q is not a session id", id))
 	}
-	res, err := deleteScript.Run(ctx, s.c, []string{key}, id).Slice()
+	res, err := deleteScript.Run(ctx, s.c, []string{key}, id).Result()
 	if _, err := s.scriptStatus(op, key, res, err, ""); err != nil {
 		return err
 	}
@@ -275,7 +275,7 @@ func (s *Sessions) Refresh(ctx context.Context, id string) error {
 	if !ok {
 		return notFound(op, "", fmt.Errorf("%q is not a session id", id))
 	}
-	res, err := refreshScript.Run(ctx, s.c, []string{key}, id, s.ttlArg).Slice()
+	res, err := refreshScript.Run(ctx, s.c, []string{key}, id, s.ttlArg).Result()
 	_, err = s.scriptStatus(op, key, res, err, "")
 	return err
 }
@@ -347,7 +347,7 @@ var transitionArgs = func() map[wizard.State]transitionArg {
 // write and answers it as applied, so a lost reply never becomes "nothing of yours was
 // applied". Without a write id nothing is re-sent blindly. The script's arguments are args
 // then tail.
-func (s *Sessions) runCAS(ctx context.Context, script casScript, key string, tail []any, args ...any) ([]any, error) {
+func (s *Sessions) runCAS(ctx context.Context, script casScript, key string, tail []any, args ...any) (any, error) {
 	cmd := make([]any, 0, 4+len(args)+len(tail))
 	cmd = append(cmd, "evalsha", script.sha, "1", key)
 	cmd = append(cmd, args...)
@@ -361,10 +361,10 @@ func (s *Sessions) runCAS(ctx context.Context, script casScript, key string, tai
 
 // evalCAS sends cmd (EVALSHA sha 1 key args…), and EVAL once when the server does not know
 // the script yet, as Script.Run does.
-func (s *Sessions) evalCAS(ctx context.Context, script casScript, cmd []any) ([]any, error) {
-	res, err := s.c.Do(ctx, cmd...).Slice()
+func (s *Sessions) evalCAS(ctx context.Context, script casScript, cmd []any) (any, error) {
+	res, err := s.c.Do(ctx, cmd...).Result()
 	if err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
-		res, err = script.Eval(ctx, s.c, []string{cmd[3].(string)}, cmd[4:]...).Slice()
+		res, err = script.Eval(ctx, s.c, []string{cmd[3].(string)}, cmd[4:]...).Result()
 	}
 	return res, err
 }
