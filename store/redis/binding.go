@@ -29,7 +29,7 @@ func (s *Sessions) BindIP(ctx context.Context, id, ip string) (*wizard.Session, 
 	if err != nil {
 		return nil, invalid(op, err)
 	}
-	res, err := bindIPScript.Run(ctx, s.c, []string{key}, id, addr, timeString(s.clock()), s.ttlMillis()).Slice()
+	res, err := bindIPScript.Run(ctx, s.c, []string{key}, id, addr, timeField(s.clock()), s.ttlArg).Result()
 	return s.scriptResult(op, key, res, err, "")
 }
 
@@ -69,17 +69,15 @@ func (s *Sessions) ValidateOnce(ctx context.Context, id, guildID, userID, ip, in
 	mark := interactionMarkKey(guildID, interactionID)
 	key, idGuild, ok := sessionKeyOfID(id)
 	read := ok && idGuild == guildID
-	var set *goredis.BoolCmd
+	p := s.c.Pipeline()
+	set := p.SetNX(ctx, mark, "1", markTTL)
 	var get *goredis.StringCmd
-	// Pipelined's own error is the first failed command's, goredis.Nil included: each
-	// command's result is looked at instead.
-	_, _ = s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		set = p.SetNX(ctx, mark, "1", markTTL)
-		if read {
-			get = p.GetEx(ctx, key, s.ttl)
-		}
-		return nil
-	})
+	if read {
+		get = p.GetEx(ctx, key, s.ttl)
+	}
+	// Exec's own error is the first failed command's, goredis.Nil included: each command's
+	// result is looked at instead.
+	_, _ = p.Exec(ctx)
 	first, err := set.Result()
 	if err != nil {
 		return nil, false, wrap(op, mark, err)

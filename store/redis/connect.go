@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -15,6 +16,13 @@ import (
 // DefaultTimeout bounds dialing, and each read and write, when ConnOptions leaves it zero: a
 // Discord interaction must be answered within 3 s, so a dead Redis must fail well inside that.
 const DefaultTimeout = 2 * time.Second
+
+// DefaultPoolSize is the least number of connections per node, for commands and for
+// pipelines each, when the URL sets no pool_size / pipeline_pool_size. go-redis's own
+// defaults (10 per core, and 10 for pipelines) make most of 64 concurrent clicks wait for a
+// connection on a small machine, and waking the waiters cost ~3 µs of CPU per session read
+// (BenchmarkStoreRead, issue #16). Connections are opened only as concurrency needs them.
+const DefaultPoolSize = 64
 
 // ConnOptions tune Connect. A zero field takes the URL's value (dial_timeout=…), else
 // DefaultTimeout.
@@ -51,7 +59,10 @@ func Connect(ctx context.Context, rawURL string, o ConnOptions) (goredis.Univers
 // the URL says otherwise (max_retries, dialer_retries), a command is tried once and a dial
 // is tried once — go-redis's defaults are three command retries and five dials each — so a
 // dead Redis costs at most one dial or read timeout, and a compare-and-swap is never re-sent
-// blindly.
+// blindly. Without pool_size and pipeline_pool_size the pools hold up to DefaultPoolSize
+// connections each. Without protocol the client speaks RESP2: Arrakis uses no RESP3 feature
+// (push notifications, client-side caching), and go-redis's RESP3 path costs ~2 µs more CPU
+// per click at 64 concurrent clicks (BenchmarkStoreClick, issue #16).
 func NewClient(rawURL string, o ConnOptions) (goredis.UniversalClient, error) {
 	const op = "connect to redis"
 	u, err := url.Parse(rawURL)
@@ -87,8 +98,17 @@ func NewClient(rawURL string, o ConnOptions) (goredis.UniversalClient, error) {
 	// tune applies the timeouts and retry policy to whichever options struct the URL needs.
 	// Every call honours its caller's context (the click's budget), not only the socket
 	// timeouts: a Redis that stops answering costs a click its budget, never Discord's 3 s.
-	tune := func(dial, read, write *time.Duration, maxRetries, dialerRetriesOpt *int, ctxTimeout *bool) {
+	tune := func(dial, read, write *time.Duration, maxRetries, dialerRetriesOpt *int, ctxTimeout *bool, poolSize, pipelinePoolSize, protocol *int) {
 		*ctxTimeout = true
+		if !q.Has("protocol") {
+			*protocol = 2
+		}
+		if *poolSize == 0 {
+			*poolSize = max(DefaultPoolSize, 10*runtime.GOMAXPROCS(0))
+		}
+		if *pipelinePoolSize == 0 {
+			*pipelinePoolSize = DefaultPoolSize
+		}
 		*dial, *read, *write = pick(o.DialTimeout, *dial), pick(o.ReadTimeout, *read), pick(o.WriteTimeout, *write)
 		if !retries {
 			*maxRetries = -1
@@ -101,14 +121,14 @@ func NewClient(rawURL string, o ConnOptions) (goredis.UniversalClient, error) {
 		if err != nil {
 			return nil, badURL(op, shown, err)
 		}
-		tune(&fo.DialTimeout, &fo.ReadTimeout, &fo.WriteTimeout, &fo.MaxRetries, &fo.DialerRetries, &fo.ContextTimeoutEnabled)
+		tune(&fo.DialTimeout, &fo.ReadTimeout, &fo.WriteTimeout, &fo.MaxRetries, &fo.DialerRetries, &fo.ContextTimeoutEnabled, &fo.PoolSize, &fo.PipelinePoolSize, &fo.Protocol)
 		return goredis.NewFailoverClient(fo), nil
 	case cluster || len(q["addr"]) > 0:
 		co, err := goredis.ParseClusterURL(clean)
 		if err != nil {
 			return nil, badURL(op, shown, err)
 		}
-		tune(&co.DialTimeout, &co.ReadTimeout, &co.WriteTimeout, &co.MaxRetries, &co.DialerRetries, &co.ContextTimeoutEnabled)
+		tune(&co.DialTimeout, &co.ReadTimeout, &co.WriteTimeout, &co.MaxRetries, &co.DialerRetries, &co.ContextTimeoutEnabled, &co.PoolSize, &co.PipelinePoolSize, &co.Protocol)
 		co.ClusterStateReloadInterval = o.ClusterReloadInterval
 		if co.ClusterStateReloadInterval <= 0 {
 			co.ClusterStateReloadInterval = DefaultClusterReloadInterval
@@ -126,7 +146,7 @@ func NewClient(rawURL string, o ConnOptions) (goredis.UniversalClient, error) {
 		if err != nil {
 			return nil, badURL(op, shown, err)
 		}
-		tune(&so.DialTimeout, &so.ReadTimeout, &so.WriteTimeout, &so.MaxRetries, &so.DialerRetries, &so.ContextTimeoutEnabled)
+		tune(&so.DialTimeout, &so.ReadTimeout, &so.WriteTimeout, &so.MaxRetries, &so.DialerRetries, &so.ContextTimeoutEnabled, &so.PoolSize, &so.PipelinePoolSize, &so.Protocol)
 		return goredis.NewClient(so), nil
 	}
 }

@@ -37,11 +37,14 @@ func TestConnect(t *testing.T) {
 		if o.MaxRetries != 0 || o.DialerRetries != 1 {
 			t.Errorf("MaxRetries %d, DialerRetries %d; want 0 (none) and 1", o.MaxRetries, o.DialerRetries)
 		}
+		if o.PoolSize < DefaultPoolSize || o.PipelinePoolSize != DefaultPoolSize || o.Protocol != 2 {
+			t.Errorf("PoolSize %d, PipelinePoolSize %d, Protocol %d; want at least %d, %[4]d and RESP2", o.PoolSize, o.PipelinePoolSize, o.Protocol, DefaultPoolSize)
+		}
 		useSessions(t, ctx, c)
 	})
 
 	t.Run("options and URL parameters", func(t *testing.T) {
-		c, err := NewClient("redis://"+testenv.RedisAddr(t)+"?dial_timeout=1500ms&max_retries=2&dialer_retries=3",
+		c, err := NewClient("redis://"+testenv.RedisAddr(t)+"?dial_timeout=1500ms&max_retries=2&dialer_retries=3&pool_size=5&pipeline_pool_size=3&protocol=3",
 			ConnOptions{ReadTimeout: 750 * time.Millisecond})
 		if err != nil {
 			t.Fatalf("NewClient: %v", err)
@@ -53,6 +56,9 @@ func TestConnect(t *testing.T) {
 		}
 		if o.MaxRetries != 2 || o.DialerRetries != 3 {
 			t.Errorf("MaxRetries %d, DialerRetries %d; want the URL's 2 and 3", o.MaxRetries, o.DialerRetries)
+		}
+		if o.PoolSize != 5 || o.PipelinePoolSize != 3 || o.Protocol != 3 {
+			t.Errorf("PoolSize %d, PipelinePoolSize %d, Protocol %d; want the URL's 5, 3 and 3", o.PoolSize, o.PipelinePoolSize, o.Protocol)
 		}
 	})
 

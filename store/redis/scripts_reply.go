@@ -9,7 +9,7 @@ import (
 )
 
 // scriptResult turns a script's reply into the stored session or a typed error.
-func (s *Sessions) scriptResult(op, key string, res []any, err error, to wizard.State) (*wizard.Session, error) {
+func (s *Sessions) scriptResult(op, key string, res any, err error, to wizard.State) (*wizard.Session, error) {
 	raw, err := s.scriptStatus(op, key, res, err, to)
 	if err != nil {
 		return nil, err
@@ -20,12 +20,16 @@ func (s *Sessions) scriptResult(op, key string, res []any, err error, to wizard.
 	return decodeSession(op, key, raw)
 }
 
-// scriptStatus reads a script's status (see scripts.go) and returns the value that came with
-// "ok", or the matching *store.Error.
-func (s *Sessions) scriptStatus(op, key string, res []any, err error, to wizard.State) (string, error) {
+// scriptStatus reads a script's answer (see scripts.go) and returns the value of a write, or
+// the matching *store.Error.
+func (s *Sessions) scriptStatus(op, key string, reply any, err error, to wizard.State) (string, error) {
 	if err != nil {
 		return "", wrap(op, key, err)
 	}
+	if v, ok := reply.(string); ok {
+		return v, nil
+	}
+	res, _ := reply.([]any)
 	str := func(i int) string {
 		if i < len(res) {
 			if v, ok := res[i].(string); ok {

@@ -16,8 +16,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
@@ -40,6 +42,7 @@ type Sessions struct {
 	ttl      time.Duration
 	now      func() time.Time
 	counters *counters
+	ttlArg   any // the TTL in milliseconds, as the scripts receive it
 	closed   atomic.Bool
 }
 
@@ -56,7 +59,7 @@ func NewSessions(c goredis.UniversalClient, o Options) *Sessions {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Sessions{c: c, ttl: o.TTL, now: o.Now, counters: newCounters(c)}
+	return &Sessions{c: c, ttl: o.TTL, now: o.Now, counters: newCounters(c), ttlArg: o.TTL.Milliseconds()}
 }
 
 // Preload loads the session scripts on every master, so that even the first write after a
@@ -82,8 +85,6 @@ func (s *Sessions) Preload(ctx context.Context) error {
 
 func (s *Sessions) clock() time.Time { return s.now().UTC().Round(0) }
 
-func (s *Sessions) ttlMillis() int64 { return s.ttl.Milliseconds() }
-
 func (s *Sessions) open(op string) error {
 	if s.closed.Load() {
 		return &store.Error{Code: store.CodeUnavailable, Op: op, Err: errors.New("the session store is closed")}
@@ -106,10 +107,7 @@ func (s *Sessions) Create(ctx context.Context, guildID, ownerID, ownerName strin
 	}
 	key := sessionKey(guildID)
 	sess := wizard.NewSession(guildID, ownerID, ownerName, s.clock())
-	raw, err := encodeSession(sess)
-	if err != nil {
-		return nil, false, internal(op, key, err)
-	}
+	raw := encodeSession(sess)
 	old, err := s.c.SetArgs(ctx, key, raw, goredis.SetArgs{Mode: "NX", TTL: s.ttl, Get: true}).Result()
 	if errors.Is(err, goredis.Nil) {
 		s.counters.add(counterCreated)
@@ -191,13 +189,18 @@ func (s *Sessions) Update(ctx context.Context, sess *wizard.Session) (*wizard.Se
 	if !ok {
 		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", sess.ID))
 	}
-	ui, data, err := encodeBody(sess)
+	body, uiLen := encodeBody(sess)
+	n := len(body)
+	body = strconv.AppendInt(body, s.clock().UnixNano(), 10) // "now", as timeField writes it
+	res, err := s.runCAS(ctx, updateScript, key, nil,
+		sess.ID, sess.Version, body[n:], body[:uiLen], body[uiLen:n], s.ttlArg, escapeField(store.WriteID(ctx)))
+	raw, err := s.scriptStatus(op, key, res, err, "")
 	if err != nil {
-		return nil, internal(op, key, err)
+		return nil, err
 	}
-	res, err := s.runCAS(ctx, updateScript, key,
-		sess.ID, sess.Version, timeString(s.clock()), ui, data, s.ttlMillis(), store.WriteID(ctx))
-	return s.scriptResult(op, key, res, err, "")
+	// body is not written again (go-redis has sent it and keeps no reference), so the
+	// session decodes from it in place: its strings share the buffer instead of a copy.
+	return decodeWritten(op, key, raw, unsafe.String(unsafe.SliceData(body), n), uiLen)
 }
 
 // Transition implements store.Sessions. The script allows the move only from the states
@@ -211,16 +214,12 @@ func (s *Sessions) Transition(ctx context.Context, id string, expectVersion int6
 	if !ok {
 		return nil, notFound(op, "", fmt.Errorf("%q is not a session id", id))
 	}
-	args := []any{id, expectVersion, timeString(s.clock()), string(to), s.ttlMillis(), store.WriteID(ctx)}
-	for _, from := range wizard.States {
-		if wizard.CanTransition(from, to) {
-			args = append(args, string(from))
-		}
-	}
-	if len(args) == 6 {
+	ta, ok := transitionArgs[to]
+	if !ok {
 		return nil, invalid(op, fmt.Errorf("%q is not a step the wizard can move to", to))
 	}
-	res, err := s.runCAS(ctx, transitionScript, key, args...)
+	res, err := s.runCAS(ctx, transitionScript, key, ta.from,
+		id, expectVersion, timeField(s.clock()), ta.to, s.ttlArg, escapeField(store.WriteID(ctx)))
 	return s.scriptResult(op, key, res, err, to)
 }
 
@@ -237,8 +236,8 @@ func (s *Sessions) TakeOver(ctx context.Context, id string, expectVersion int64,
 	if ownerID == "" {
 		return nil, invalid(op, errors.New("a session needs an owner"))
 	}
-	res, err := s.runCAS(ctx, takeOverScript, key,
-		id, expectVersion, timeString(s.clock()), ownerID, ownerName, s.ttlMillis(), store.WriteID(ctx))
+	res, err := s.runCAS(ctx, takeOverScript, key, nil,
+		id, expectVersion, timeField(s.clock()), escapeField(ownerID), escapeField(ownerName), s.ttlArg, escapeField(store.WriteID(ctx)))
 	return s.scriptResult(op, key, res, err, "")
 }
 
@@ -253,7 +252,7 @@ func (s *Sessions) Delete(ctx context.Context, id string, reason store.EndReason
 	if !ok {
 		return notFound(op, "", fmt.Errorf("%q is not a session id", id))
 	}
-	res, err := deleteScript.Run(ctx, s.c, []string{key}, id).Slice()
+	res, err := deleteScript.Run(ctx, s.c, []string{key}, id).Result()
 	if _, err := s.scriptStatus(op, key, res, err, ""); err != nil {
 		return err
 	}
@@ -276,7 +275,7 @@ func (s *Sessions) Refresh(ctx context.Context, id string) error {
 	if !ok {
 		return notFound(op, "", fmt.Errorf("%q is not a session id", id))
 	}
-	res, err := refreshScript.Run(ctx, s.c, []string{key}, id, s.ttlMillis()).Slice()
+	res, err := refreshScript.Run(ctx, s.c, []string{key}, id, s.ttlArg).Result()
 	_, err = s.scriptStatus(op, key, res, err, "")
 	return err
 }
@@ -319,15 +318,53 @@ func expired(op, key string) error {
 	return &store.Error{Code: store.CodeExpired, Op: op, Key: key, Err: errors.New("the session expired or ended")}
 }
 
+// transitionArg is what a Transition to one state sends besides the session: the state,
+// and every state wizard.CanTransition allows the move from, boxed once instead of per click.
+type transitionArg struct {
+	to   any
+	from []any
+}
+
+var transitionArgs = func() map[wizard.State]transitionArg {
+	m := map[wizard.State]transitionArg{}
+	for _, to := range wizard.States {
+		var from []any
+		for _, f := range wizard.States {
+			if wizard.CanTransition(f, to) {
+				from = append(from, string(f))
+			}
+		}
+		if len(from) > 0 {
+			m[to] = transitionArg{to: string(to), from: from}
+		}
+	}
+	return m
+}()
+
 // runCAS runs a compare-and-swap script. When its reply is lost (the connection dropped or
 // timed out after the command was sent) and the write carries an id (store.WithWriteID),
 // it is sent once more while the caller's context allows: the script recognises its own
 // write and answers it as applied, so a lost reply never becomes "nothing of yours was
-// applied". Without a write id nothing is re-sent blindly.
-func (s *Sessions) runCAS(ctx context.Context, script *goredis.Script, key string, args ...any) ([]any, error) {
-	res, err := script.Run(ctx, s.c, []string{key}, args...).Slice()
+// applied". Without a write id nothing is re-sent blindly. The script's arguments are args
+// then tail.
+func (s *Sessions) runCAS(ctx context.Context, script casScript, key string, tail []any, args ...any) (any, error) {
+	cmd := make([]any, 0, 4+len(args)+len(tail))
+	cmd = append(cmd, "evalsha", script.sha, "1", key)
+	cmd = append(cmd, args...)
+	cmd = append(cmd, tail...)
+	res, err := s.evalCAS(ctx, script, cmd)
 	if err != nil && store.WriteID(ctx) != "" && ctx.Err() == nil && topologyError(err) {
-		res, err = script.Run(ctx, s.c, []string{key}, args...).Slice()
+		res, err = s.evalCAS(ctx, script, cmd)
+	}
+	return res, err
+}
+
+// evalCAS sends cmd (EVALSHA sha 1 key args…), and EVAL once when the server does not know
+// the script yet, as Script.Run does.
+func (s *Sessions) evalCAS(ctx context.Context, script casScript, cmd []any) (any, error) {
+	res, err := s.c.Do(ctx, cmd...).Result()
+	if err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
+		res, err = script.Eval(ctx, s.c, []string{cmd[3].(string)}, cmd[4:]...).Result()
 	}
 	return res, err
 }

@@ -2,7 +2,6 @@ package redis
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
@@ -105,16 +104,12 @@ func scanSessions(ctx context.Context, c goredis.Cmdable) (int64, map[wizard.Sta
 				if err != nil {
 					continue
 				}
-				var env struct {
-					Meta struct {
-						State wizard.State `json:"state"`
-					} `json:"meta"`
-				}
-				if json.Unmarshal([]byte(raw), &env) != nil || !env.Meta.State.Valid() {
+				state := stateOfValue(raw)
+				if !state.Valid() {
 					continue
 				}
 				active++
-				byState[env.Meta.State]++
+				byState[state]++
 			}
 		}
 		cursor = next
