@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -335,7 +336,11 @@ func TestRunClosedLoop(t *testing.T) {
 	if rep.BaselineErr != nil || rep.Baseline == nil || rep.Baseline.Groups == 0 || rep.Ratio() <= 0 {
 		t.Fatalf("baseline: %+v %v", rep.Baseline, rep.BaselineErr)
 	}
-	for _, want := range []string{"clicks/s", "p99", "round trips per click", "ratio:"} {
+	// serve is this process here (the listener of the handler's port), and Redis is real.
+	if c := rep.CPU; !c.ServeOK || c.Serve <= 0 || c.ServePID != os.Getpid() || !c.RedisOK || c.Redis <= 0 || c.Self <= 0 {
+		t.Fatalf("CPU over the window: %+v", c)
+	}
+	for _, want := range []string{"clicks/s", "p99", "round trips per click", "ratio:", "CPU per click", "µs", "measured apart"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q", want)
 		}

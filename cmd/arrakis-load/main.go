@@ -45,6 +45,8 @@ type config struct {
 	StubListen       string
 	AppID            string
 	SetupTimeout     time.Duration
+	ServePID         int
+	MetricsURL       string
 }
 
 const envKey = "ARRAKIS_LOAD_PRIVATE_KEY"
@@ -66,6 +68,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&c.StubListen, "stub-listen", "127.0.0.1:7099", "where the stub Discord REST listens (the instance's discord.rest_base_url = http://ADDR/api/v9)")
 	fs.StringVar(&c.AppID, "app-id", "1100000000000000001", "application id put in interactions")
 	fs.DurationVar(&c.SetupTimeout, "setup-timeout", 10*time.Second, "how long /setup's deferred edit may take")
+	fs.IntVar(&c.ServePID, "serve-pid", 0, "serve's pid, for its CPU per click from /proc/<pid>/stat (default: the process listening on -url's port)")
+	fs.StringVar(&c.MetricsURL, "metrics-url", "", "serve's /metrics, for allocations per click (go_memstats_mallocs_total; default: -url's host + /metrics)")
 	keygen := fs.Bool("keygen", false, "print a new key pair (seed for -private-key, public key for the instance) and exit")
 	if err := fs.Parse(args); err != nil {
 		return c, false, err
