@@ -59,7 +59,7 @@ func (h *httpTransport) sign(body []byte, ts time.Time) http.Header {
 	return hd
 }
 
-func (h *httpTransport) post(t *testing.T, body []byte, hd http.Header) (int, []byte) {
+func (h *httpTransport) post(t testing.TB, body []byte, hd http.Header) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, h.srv.URL, bytes.NewReader(body))
 	if err != nil {

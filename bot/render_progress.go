@@ -86,6 +86,12 @@ func (b *Bot) frame(ctx context.Context, s *wizard.Session, notice string, rv *r
 	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: frameComponents(s, ui)}
 }
 
+// controls are the components frame draws for the session now (the same step UI and rows),
+// without the embed: what a click is checked against (offered.go).
+func (b *Bot) controls(ctx context.Context, s *wizard.Session, rv *reviewResult) []discordgo.MessageComponent {
+	return frameComponents(s, steps[s.State].ui(&stepCtx{b: b, ctx: ctx, s: s, review: rv}))
+}
+
 func frameDescription(s *wizard.Session, notice, body string) string {
 	var d strings.Builder
 	d.WriteString(progressBar(s.State.Step()))
