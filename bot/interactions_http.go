@@ -131,7 +131,6 @@ func writeResponse(w http.ResponseWriter, r *discordgo.InteractionResponse, log 
 	_, _ = w.Write(out)
 }
 
-
 // Deliver handles an interaction once: a repeated id (or a store that cannot say) is not
 // handled again. first is false for a repeat. The mark of a click on a wizard message is
 // recorded with its session read (Sessions.ValidateOnce); any other interaction's with

@@ -65,7 +65,7 @@ func TestResponseJSONMatches(t *testing.T) {
 			}},
 			discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 				&discordgo.SelectMenu{MenuType: discordgo.ChannelSelectMenu, CustomID: "c", MinValues: &two, Disabled: true,
-					ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildCategory},
+					ChannelTypes:  []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildCategory},
 					DefaultValues: []discordgo.SelectMenuDefaultValue{{ID: "3", Type: discordgo.SelectMenuDefaultValueChannel}}, ID: 4},
 				discordgo.SelectMenu{MenuType: discordgo.RoleSelectMenu},
 			}},
