@@ -185,7 +185,7 @@ func navButtons(s *wizard.Session, ui stepUI) []discordgo.Button {
 }
 
 func buttonRow(bs []discordgo.Button) discordgo.ActionsRow {
-	row := discordgo.ActionsRow{}
+	row := discordgo.ActionsRow{Components: make([]discordgo.MessageComponent, 0, len(bs))}
 	for _, b := range bs {
 		row.Components = append(row.Components, b)
 	}
