@@ -141,7 +141,7 @@ func durationWords(d time.Duration) string {
 // frameComponents lays out the step's selects, then its own buttons, then the fixed
 // navigation row Back · Next · Cancel (always last, always in that order).
 func frameComponents(s *wizard.Session, ui stepUI) []discordgo.MessageComponent {
-	var rows []discordgo.MessageComponent
+	rows := make([]discordgo.MessageComponent, 0, len(ui.Selects)+(len(ui.Buttons)+maxButtonsPerRow)/maxButtonsPerRow+2)
 	for _, sel := range ui.Selects {
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{sel}})
 	}
@@ -171,7 +171,8 @@ func navButtons(s *wizard.Session, ui stepUI) []discordgo.Button {
 	if _, ok := s.State.Prev(); !ok {
 		back.Disabled = true
 	}
-	nav := []discordgo.Button{back}
+	nav := make([]discordgo.Button, 1, 3)
+	nav[0] = back
 	if !ui.HideNext {
 		label := ui.NextLabel
 		if label == "" {
