@@ -60,10 +60,8 @@ func (h *InteractionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
-	// discordgo's UnmarshalJSON validates and decodes the body itself; through json.Unmarshal
-	// the body would be scanned once more before it is called.
 	var i discordgo.Interaction
-	if err := i.UnmarshalJSON(body); err != nil {
+	if err := decodeInteraction(body, &i); err != nil {
 		http.Error(w, "malformed interaction", http.StatusBadRequest)
 		return
 	}
