@@ -46,6 +46,7 @@ type cpuUse struct {
 	Mallocs            float64
 	MallocsOK          bool
 	Note               string // why a part is missing
+	ServeRSS, ServeHWM int64  // serve's resident memory after the window and its peak (bytes; 0 unknown)
 }
 
 func perClickUS(d time.Duration, clicks int) float64 {
@@ -141,7 +142,39 @@ func (m *cpuMeter) use(a, b cpuSample, clicks int) cpuUse {
 		m.note = append(m.note, "allocations: no go_memstats_mallocs_total on "+m.metricsURL)
 	}
 	u.Note = strings.Join(m.note, "; ")
+	if m.pid > 0 {
+		u.ServeRSS, u.ServeHWM = procMemory(m.pid)
+	}
 	return u
+}
+
+// procMemory is a process's resident set now and at its peak (VmRSS, VmHWM in
+// /proc/<pid>/status), so that a change that trades memory for CPU (GOGC) shows its price.
+func procMemory(pid int) (rss, hwm int64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || k != "VmRSS" && k != "VmHWM" {
+			continue
+		}
+		f := strings.Fields(v) // "12345 kB"
+		if len(f) != 2 || f[1] != "kB" {
+			continue
+		}
+		n, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			continue
+		}
+		if k == "VmRSS" {
+			rss = n << 10
+		} else {
+			hwm = n << 10
+		}
+	}
+	return rss, hwm
 }
 
 func (m *cpuMeter) scrape(ctx context.Context) (map[string]float64, error) {
@@ -347,6 +380,9 @@ func (u cpuUse) print(w io.Writer) {
 		u.Clicks, part(u.ServeOK, u.Serve), part(u.RedisOK, u.Redis), perClickUS(u.Self, u.Clicks))
 	if u.ServeOK {
 		fmt.Fprintf(w, "  serve CPU from %s: %s in the window\n", u.ServeFrom, u.Serve.Round(time.Millisecond))
+	}
+	if u.ServeRSS > 0 {
+		fmt.Fprintf(w, "  serve resident memory: %d MiB after the window, peak %d MiB\n", u.ServeRSS>>20, u.ServeHWM>>20)
 	}
 	if u.MallocsOK {
 		fmt.Fprintf(w, "  serve allocations per click (go_memstats_mallocs_total): %.0f\n", u.Mallocs/float64(max(u.Clicks, 1)))

@@ -48,6 +48,9 @@ func TestProcCPUOfThisProcess(t *testing.T) {
 	if dp < 100*time.Millisecond || dp-ds > 5*tick || ds-dp > 5*tick {
 		t.Fatalf("/proc/self/stat says %v, getrusage %v", dp, ds)
 	}
+	if rss, hwm := procMemory(os.Getpid()); rss <= 0 || hwm < rss {
+		t.Fatalf("procMemory(self) = %d, %d", rss, hwm)
+	}
 	if _, err := procCPU(1<<30, tick); err == nil {
 		t.Fatal("a pid that does not exist was read")
 	}
