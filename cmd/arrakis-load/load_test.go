@@ -6,6 +6,8 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"flag"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -258,6 +260,11 @@ func TestFlags(t *testing.T) {
 	}
 	if _, _, err := parseFlags([]string{"-private-key", "00", "-sessions", "4", "-concurrency", "8"}, env, &sink); err == nil {
 		t.Fatal("fewer sessions than concurrency accepted in closed loop")
+	}
+	var help bytes.Buffer
+	if _, _, err := parseFlags([]string{"-h"}, env, &help); !errors.Is(err, flag.ErrHelp) ||
+		!strings.Contains(help.String(), "measured apart") || !strings.Contains(help.String(), "-serve-pid") {
+		t.Fatalf("-h: %v\n%s", err, help.String())
 	}
 	if _, keygen, err := parseFlags([]string{"-keygen"}, env, &sink); err != nil || !keygen {
 		t.Fatalf("-keygen: %v %v", keygen, err)
