@@ -342,8 +342,10 @@ func (d *idec) interaction(i *discordgo.Interaction) bool {
 		case "channel_id":
 			return d.optStr(&i.ChannelID)
 		case "message":
+			if i.Message != nil {
+				return false // a repeated key: encoding/json would merge into the first
+			}
 			if d.null() {
-				i.Message = nil
 				return true
 			}
 			v, ok := d.raw()
@@ -352,15 +354,19 @@ func (d *idec) interaction(i *discordgo.Interaction) bool {
 		case "app_permissions":
 			return d.stringInt(&i.AppPermissions)
 		case "member":
+			if i.Member != nil {
+				return false
+			}
 			if d.null() {
-				i.Member = nil
 				return true
 			}
 			i.Member = new(discordgo.Member)
 			return d.member(i.Member)
 		case "user":
+			if i.User != nil {
+				return false
+			}
 			if d.null() {
-				i.User = nil
 				return true
 			}
 			i.User = new(discordgo.User)
@@ -478,8 +484,10 @@ func (d *idec) member(m *discordgo.Member) bool {
 		case "banner":
 			return d.optStr(&m.Banner)
 		case "user":
+			if m.User != nil {
+				return false
+			}
 			if d.null() {
-				m.User = nil
 				return true
 			}
 			m.User = new(discordgo.User)

@@ -66,6 +66,8 @@ func TestInteractionDecodeMatches(t *testing.T) {
 		"not json":         `{"type":3,`,
 		"trailing garbage": `{"type":3,"id":"1","data":{"custom_id":"x","component_type":2}} x`,
 		"bad escape":       `{"type":3,"id":"\x","data":{"custom_id":"x","component_type":2}}`,
+		"member twice":     `{"type":3,"id":"1","member":{"nick":"a","permissions":"8"},"member":{"nick":"b"},"data":{"custom_id":"x","component_type":2}}`,
+		"user twice":       `{"type":3,"id":"1","member":{"user":{"id":"1","username":"u"},"user":{"id":"2"}},"data":{"custom_id":"x","component_type":2}}`,
 	}
 	for name, body := range fallback {
 		if checkDecode(t, []byte(body)) {
