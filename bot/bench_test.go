@@ -7,12 +7,14 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/arrakis-bot/arrakis/store/memory"
+	"github.com/arrakis-bot/arrakis/wizard"
 )
 
 // BenchmarkHandleSelectClick is the handler's own cost for one select-menu click on the
@@ -61,4 +63,53 @@ func BenchmarkVerifySignature(b *testing.B) {
 			b.Fatal("signature refused")
 		}
 	}
+}
+
+// BenchmarkConfirmDeployClick is one Confirm deploy click, measured apart from the
+// session-writing clicks arrakis-load drives (chains select, Next, Back): Confirm reviews the
+// live guild again, compares the plan's hash with the one it carries, and runs the deploy
+// (here one role update, the guild having drifted) — through the signed HTTP endpoint, on
+// real Redis, with the fake Discord in this process. cpu-µs/op is this process's CPU per
+// click (getrusage; the fake Discord's side of the REST calls included), rest-calls/op the
+// Discord REST requests the click made. Reaching the review (/setup, six Next, Deploy…) is
+// outside the timer.
+//
+//	scripts/test ./bot/ -run '^$' -bench ConfirmDeployClick -benchtime 30x
+func BenchmarkConfirmDeployClick(b *testing.B) {
+	e := newE2E(b, newHTTPTransport)
+	res := mustDeploy(b, e, deployedManifest(b, e))
+	var cpu time.Duration
+	rest := 0
+	b.ReportAllocs()
+	b.StopTimer()
+	for n := 0; n < b.N; n++ {
+		color := 0x100000 + n // a drift for Confirm to deploy
+		e.FD.UpdateRole(e.Seed.ID, res.Roles["tier-2"], func(r *discordgo.Role) { r.Color = color })
+		e.Command("setup")
+		for range 6 {
+			e.Click("next")
+		}
+		e.mustState(wizard.StateReview)
+		mustContain(b, "review", e.Click("deploy").Text(), "Update role **Gold**")
+		e.FD.ResetCounts()
+		c0 := processCPU()
+		b.StartTimer()
+		r := e.Click("confirm")
+		b.StopTimer()
+		cpu += processCPU() - c0
+		mustContain(b, "confirm", r.Text(), "Deployed")
+		rest += len(e.FD.Requests())
+		e.Click("finish") // ends the session; the next /setup edits the deployed setup
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
+	b.ReportMetric(float64(rest)/float64(b.N), "rest-calls/op")
+}
+
+// processCPU is this process's user+system CPU.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -208,7 +208,7 @@ func TestConfirmationMatchesWhatRuns(t *testing.T) {
 }
 
 // mustDeploy deploys m straight through the service and returns its ResourceMap.
-func mustDeploy(t *testing.T, e *E2E, m *wizard.Manifest) wizard.ResourceMap {
+func mustDeploy(t testing.TB, e *E2E, m *wizard.Manifest) wizard.ResourceMap {
 	t.Helper()
 	res, err := e.Deploy.Deploy(context.Background(), deploy.Request{GuildID: e.Seed.ID, Manifest: m, By: e.Owner.ID})
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/arrakis-bot/arrakis/wizard"
 )
 
-func checkCallbackLimits(t *testing.T, cb fakediscord.Callback) {
+func checkCallbackLimits(t testing.TB, cb fakediscord.Callback) {
 	t.Helper()
 	resp := &discordgo.InteractionResponse{Type: cb.Type}
 	switch cb.Type {
@@ -39,7 +39,7 @@ func checkCallbackLimits(t *testing.T, cb fakediscord.Callback) {
 }
 
 // checkEphemeralNoMentions asserts flags 64 on new messages and empty allowed mentions.
-func checkEphemeralNoMentions(t *testing.T, cb fakediscord.Callback) {
+func checkEphemeralNoMentions(t testing.TB, cb fakediscord.Callback) {
 	t.Helper()
 	var d struct {
 		Flags           int `json:"flags"`
@@ -58,7 +58,7 @@ func checkEphemeralNoMentions(t *testing.T, cb fakediscord.Callback) {
 	}
 }
 
-func checkMessageLimits(t *testing.T, m *discordgo.Message) {
+func checkMessageLimits(t testing.TB, m *discordgo.Message) {
 	t.Helper()
 	err := CheckResponse(&discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseUpdateMessage,
@@ -69,7 +69,7 @@ func checkMessageLimits(t *testing.T, m *discordgo.Message) {
 	}
 }
 
-func mustContain(t *testing.T, what, got string, wants ...string) {
+func mustContain(t testing.TB, what, got string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {
 		if !strings.Contains(got, w) {

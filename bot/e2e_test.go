@@ -93,7 +93,7 @@ type Member struct {
 
 // E2E is one fake guild, the bot wired to real Redis and the fake Discord, and a user.
 type E2E struct {
-	t        *testing.T
+	t        testing.TB
 	FD       *fakediscord.Server
 	Seed     fakediscord.SeededGuild
 	Bot      *Bot
@@ -122,7 +122,7 @@ type e2eOptions struct {
 
 // newE2E wires the bot to the fake Discord, real Redis and a directory shadow, and
 // connects the transport.
-func newE2E(t *testing.T, mk func(*E2E) transport, opts ...func(*e2eOptions)) *E2E {
+func newE2E(t testing.TB, mk func(*E2E) transport, opts ...func(*e2eOptions)) *E2E {
 	t.Helper()
 	var o e2eOptions
 	for _, f := range opts {
@@ -171,7 +171,7 @@ func (e *E2E) wireStores(o e2eOptions) {
 }
 
 // newDiscordSession is a discordgo session whose REST calls go to the fake.
-func newDiscordSession(t *testing.T, fd *fakediscord.Server) *discordgo.Session {
+func newDiscordSession(t testing.TB, fd *fakediscord.Server) *discordgo.Session {
 	dg, err := discordgo.New("Bot " + fd.BotToken())
 	if err != nil {
 		t.Fatalf("discordgo: %v", err)

@@ -47,7 +47,7 @@ func TestSetupEditModePrefillsFromDeployedManifest(t *testing.T) {
 }
 
 // deployedManifest builds a complete manifest as an earlier /setup would have.
-func deployedManifest(t *testing.T, e *E2E) *wizard.Manifest {
+func deployedManifest(t testing.TB, e *E2E) *wizard.Manifest {
 	six, one := 6, int64(1)
 	d := wizard.SessionData{
 		CommunityName: "Deployed Jar", Chains: []string{"ethereum"},

@@ -70,6 +70,7 @@ func glance(t *testing.T, what string, e *E2E, r Result, wantNext bool) {
 		t.Fatalf("%s: no wizard message (callback %s)", what, r.Callback.Raw)
 	}
 	s := e.Session()
+	checkFrameJSON(t, what, e)
 	previewDump(t, what, r.Message)
 	if n := embedLines(r.Message); n > maxGlanceLines {
 		t.Errorf("%s: %d lines of embed text, want at most %d:\n%s", what, n, maxGlanceLines, r.Text())

@@ -1,15 +1,14 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -62,7 +61,7 @@ func (h *InteractionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	var i discordgo.Interaction
-	if err := json.Unmarshal(body, &i); err != nil {
+	if err := decodeInteraction(body, &i); err != nil {
 		http.Error(w, "malformed interaction", http.StatusBadRequest)
 		return
 	}
@@ -71,7 +70,7 @@ func (h *InteractionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		http.Error(w, "interaction already handled", http.StatusConflict)
 		return
 	}
-	writeJSON(w, reply.Response, h.Bot.d.Log)
+	writeResponse(w, reply.Response, h.Bot.d.Log)
 	h.Bot.runLater(r.Context(), &i, reply)
 }
 
@@ -107,15 +106,27 @@ func (h *InteractionsHandler) verify(hd http.Header, body []byte, now time.Time)
 	return ed25519.Verify(h.PublicKey, msg, sig)
 }
 
-func writeJSON(w http.ResponseWriter, v any, log *zap.Logger) {
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+// responseBufs holds response buffers between requests (a wizard answer is a few kB).
+var responseBufs = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+func writeResponse(w http.ResponseWriter, r *discordgo.InteractionResponse, log *zap.Logger) {
+	bp := responseBufs.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 64<<10 {
+			responseBufs.Put(bp)
+		}
+	}()
+	out, err := encodeResponse((*bp)[:0], r)
+	*bp = out
+	if err != nil {
 		log.Error("encode interaction response", zap.Error(err))
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(buf.Bytes())
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h["Content-Length"] = []string{strconv.Itoa(len(out))}
+	_, _ = w.Write(out)
 }
 
 // Deliver handles an interaction once: a repeated id (or a store that cannot say) is not

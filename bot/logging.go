@@ -60,17 +60,22 @@ func controlName(customID string) (name, session string) {
 
 // logInteraction writes the interaction's line once its initial response is ready.
 func (b *Bot) logInteraction(i *discordgo.Interaction, transport, outcome string, took time.Duration) {
+	level := zap.InfoLevel
+	if i.Type == discordgo.InteractionPing {
+		level = zap.DebugLevel
+	}
+	// The fields are built only when the line is written (a click's custom_id is parsed again).
+	ce := b.d.Log.Check(level, "interaction")
+	if ce == nil {
+		return
+	}
 	kind, name, session := describeInteraction(i)
 	f := append(interactionFields(i), zap.String("type", kind), zap.String("name", name))
 	if session != "" {
 		f = append(f, zap.String("session", session))
 	}
 	f = append(f, zap.String("transport", transport), zap.String("outcome", outcome), zap.Duration("took", took))
-	if kind == "ping" {
-		b.d.Log.Debug("interaction", f...)
-		return
-	}
-	b.d.Log.Info("interaction", f...)
+	ce.Write(f...)
 }
 
 // tokenFreeError is err as a log field with the interaction token cut out: a failed

@@ -86,6 +86,12 @@ func (b *Bot) frame(ctx context.Context, s *wizard.Session, notice string, rv *r
 	return view{Embeds: []*discordgo.MessageEmbed{e}, Components: frameComponents(s, ui)}
 }
 
+// controls are the components frame draws for the session now (the same step UI and rows),
+// without the embed: what a click is checked against (offered.go).
+func (b *Bot) controls(ctx context.Context, s *wizard.Session, rv *reviewResult) []discordgo.MessageComponent {
+	return frameComponents(s, steps[s.State].ui(&stepCtx{b: b, ctx: ctx, s: s, review: rv}))
+}
+
 func frameDescription(s *wizard.Session, notice, body string) string {
 	var d strings.Builder
 	d.WriteString(progressBar(s.State.Step()))
@@ -135,7 +141,7 @@ func durationWords(d time.Duration) string {
 // frameComponents lays out the step's selects, then its own buttons, then the fixed
 // navigation row Back · Next · Cancel (always last, always in that order).
 func frameComponents(s *wizard.Session, ui stepUI) []discordgo.MessageComponent {
-	var rows []discordgo.MessageComponent
+	rows := make([]discordgo.MessageComponent, 0, len(ui.Selects)+(len(ui.Buttons)+maxButtonsPerRow)/maxButtonsPerRow+2)
 	for _, sel := range ui.Selects {
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{sel}})
 	}
@@ -165,7 +171,8 @@ func navButtons(s *wizard.Session, ui stepUI) []discordgo.Button {
 	if _, ok := s.State.Prev(); !ok {
 		back.Disabled = true
 	}
-	nav := []discordgo.Button{back}
+	nav := make([]discordgo.Button, 1, 3)
+	nav[0] = back
 	if !ui.HideNext {
 		label := ui.NextLabel
 		if label == "" {
@@ -179,7 +186,7 @@ func navButtons(s *wizard.Session, ui stepUI) []discordgo.Button {
 }
 
 func buttonRow(bs []discordgo.Button) discordgo.ActionsRow {
-	row := discordgo.ActionsRow{}
+	row := discordgo.ActionsRow{Components: make([]discordgo.MessageComponent, 0, len(bs))}
 	for _, b := range bs {
 		row.Components = append(row.Components, b)
 	}

@@ -118,12 +118,12 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, mark *onc
 		return b.show(ctx, s, msgOutOfDate, updateMessage)
 	}
 	c := &click{i: i, id: id, s: s, values: data.Values}
-	if refusal := offeredRefusal(b.frame(ctx, s, "", nil).Components, data); refusal != "" {
+	if refusal := offeredRefusal(b.controls(ctx, s, nil), data); refusal != "" {
 		// Confirm deploy and Confirm retry are drawn from a review of the live guild and
 		// carry the hash of the plan they showed: check them as drawn with that hash; the
 		// action compares it with the live plan before anything runs.
 		if (s.State == wizard.StateReview && id.Action == "confirm" || s.State == wizard.StateDeploy && id.Action == "retry_ok") &&
-			isPlanHash(id.Arg) && offeredRefusal(b.frame(ctx, s, "", reviewedWith(id.Arg)).Components, data) == "" {
+			isPlanHash(id.Arg) && offeredRefusal(b.controls(ctx, s, reviewedWith(id.Arg)), data) == "" {
 			return b.act(ctx, c)
 		}
 		if s.State == wizard.StateDeploy && id.Action == "refresh" {
@@ -218,7 +218,7 @@ func (b *Bot) modalSubmit(ctx context.Context, i *discordgo.Interaction, mark *o
 		return say(msgBadModal)
 	}
 	// The form must be one the message offers now (its open or Fix button), with its inputs.
-	open := offeredRefusal(b.frame(ctx, s, "", nil).Components, discordgo.MessageComponentInteractionData{
+	open := offeredRefusal(b.controls(ctx, s, nil), discordgo.MessageComponentInteractionData{
 		CustomID: idFor(s, actOpen, m.name), ComponentType: discordgo.ButtonComponent})
 	if open != "" {
 		return say(msgBadModal)

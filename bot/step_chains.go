@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,14 +21,10 @@ func chainsStep() stepDef {
 
 func chainsUI(sc *stepCtx) stepUI {
 	s := sc.s
-	picked := map[string]bool{}
-	for _, id := range s.Data.Chains {
-		picked[id] = true
-	}
-	var opts []discordgo.SelectMenuOption
-	for _, c := range wizard.KnownChains {
+	opts := make([]discordgo.SelectMenuOption, 0, len(wizard.KnownChains))
+	for i, c := range wizard.KnownChains {
 		opts = append(opts, discordgo.SelectMenuOption{
-			Label: c.Name, Value: c.ID, Description: "EVM chain id " + strconv.FormatInt(c.ChainID, 10), Default: picked[c.ID],
+			Label: c.Name, Value: c.ID, Description: chainDescriptions[i], Default: slices.Contains(s.Data.Chains, c.ID),
 		})
 	}
 	menu := selectMenu(s, "chains", "Choose one or more chains", opts)
@@ -38,6 +35,15 @@ func chainsUI(sc *stepCtx) stepUI {
 	}
 	return stepUI{Body: body, Selects: []discordgo.SelectMenu{menu}}
 }
+
+// chainDescriptions are the options' descriptions, by KnownChains index (drawn on every click).
+var chainDescriptions = func() []string {
+	out := make([]string, len(wizard.KnownChains))
+	for i, c := range wizard.KnownChains {
+		out[i] = "EVM chain id " + strconv.FormatInt(c.ChainID, 10)
+	}
+	return out
+}()
 
 // selectChains stores the chosen chains at once: select values arrive with the click.
 func (b *Bot) selectChains(ctx context.Context, c *click) Reply {

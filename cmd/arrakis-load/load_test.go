@@ -6,9 +6,12 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"flag"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -258,6 +261,11 @@ func TestFlags(t *testing.T) {
 	if _, _, err := parseFlags([]string{"-private-key", "00", "-sessions", "4", "-concurrency", "8"}, env, &sink); err == nil {
 		t.Fatal("fewer sessions than concurrency accepted in closed loop")
 	}
+	var help bytes.Buffer
+	if _, _, err := parseFlags([]string{"-h"}, env, &help); !errors.Is(err, flag.ErrHelp) ||
+		!strings.Contains(help.String(), "measured apart") || !strings.Contains(help.String(), "-serve-pid") {
+		t.Fatalf("-h: %v\n%s", err, help.String())
+	}
 	if _, keygen, err := parseFlags([]string{"-keygen"}, env, &sink); err != nil || !keygen {
 		t.Fatalf("-keygen: %v %v", keygen, err)
 	}
@@ -335,7 +343,11 @@ func TestRunClosedLoop(t *testing.T) {
 	if rep.BaselineErr != nil || rep.Baseline == nil || rep.Baseline.Groups == 0 || rep.Ratio() <= 0 {
 		t.Fatalf("baseline: %+v %v", rep.Baseline, rep.BaselineErr)
 	}
-	for _, want := range []string{"clicks/s", "p99", "round trips per click", "ratio:"} {
+	// serve is this process here (the listener of the handler's port), and Redis is real.
+	if c := rep.CPU; !c.ServeOK || c.Serve <= 0 || c.ServePID != os.Getpid() || !c.RedisOK || c.Redis <= 0 || c.Self <= 0 {
+		t.Fatalf("CPU over the window: %+v", c)
+	}
+	for _, want := range []string{"clicks/s", "p99", "round trips per click", "ratio:", "CPU per click", "µs", "measured apart"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q", want)
 		}

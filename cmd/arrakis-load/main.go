@@ -1,7 +1,14 @@
 // Command arrakis-load drives concurrent /setup wizard sessions through a running Arrakis's
 // HTTP interactions endpoint (POST /interactions) with Ed25519-signed clicks, and reports
 // throughput, latency percentiles, errors and Redis commands per click, against a bare
-// go-redis baseline making the same round trips.
+// go-redis baseline making the same round trips, and the CPU each click cost over the
+// measured window: serve's (/proc/<pid>/stat; the process listening on -url's port, or
+// -serve-pid), redis-server's (INFO cpu, summed over a Cluster's masters) and its own, with
+// serve's allocations per click (go_memstats_mallocs_total on its /metrics).
+//
+// The clicks are session-writing wizard clicks only — choose chains, Next, Back. Confirm
+// clicks (deploy, reconcile, prune) recompute a plan against the live guild and are measured
+// apart (BenchmarkConfirmDeployClick in bot); none is in these figures.
 //
 // Each session is its own guild: /setup, the community name (the INIT modal), Next, and
 // then a loop of session-writing clicks on CHAIN_SELECT and ASSET_CONFIG. /setup answers
@@ -45,6 +52,8 @@ type config struct {
 	StubListen       string
 	AppID            string
 	SetupTimeout     time.Duration
+	ServePID         int
+	MetricsURL       string
 }
 
 const envKey = "ARRAKIS_LOAD_PRIVATE_KEY"
@@ -53,6 +62,13 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	var c config
 	fs := flag.NewFlagSet("arrakis-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "arrakis-load drives wizard clicks (choose chains, Next, Back; never a Confirm deploy, reconcile or\n"+
+			"prune, which recompute a plan and are measured apart) through an instance's /interactions and reports\n"+
+			"clicks/s, latency, Redis commands and round trips per click, and CPU µs per click of serve, redis-server\n"+
+			"and this tool over the measured window.\n\nFlags:")
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&c.URL, "url", "http://127.0.0.1:8080/interactions", "the instance's interactions endpoint")
 	fs.StringVar(&c.PrivateKey, "private-key", "", "hex Ed25519 seed whose public key the instance has as discord.public_key (or $"+envKey+")")
 	fs.IntVar(&c.Sessions, "sessions", 0, "wizard sessions (guilds); default: -concurrency in closed loop, 200 in open loop")
@@ -66,6 +82,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&c.StubListen, "stub-listen", "127.0.0.1:7099", "where the stub Discord REST listens (the instance's discord.rest_base_url = http://ADDR/api/v9)")
 	fs.StringVar(&c.AppID, "app-id", "1100000000000000001", "application id put in interactions")
 	fs.DurationVar(&c.SetupTimeout, "setup-timeout", 10*time.Second, "how long /setup's deferred edit may take")
+	fs.IntVar(&c.ServePID, "serve-pid", 0, "serve's pid, for its CPU per click from /proc/<pid>/stat (default: the process listening on -url's port)")
+	fs.StringVar(&c.MetricsURL, "metrics-url", "", "serve's /metrics, for allocations per click (go_memstats_mallocs_total; default: -url's host + /metrics)")
 	keygen := fs.Bool("keygen", false, "print a new key pair (seed for -private-key, public key for the instance) and exit")
 	if err := fs.Parse(args); err != nil {
 		return c, false, err

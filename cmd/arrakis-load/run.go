@@ -26,6 +26,9 @@ type report struct {
 	BaselineErr   error
 	LoadBefore    string
 	LoadAfter     string
+	PressBefore   string // /proc/pressure/cpu some avg10
+	PressAfter    string
+	CPU           cpuUse // CPU per click over the measured window
 	SessionBytes  int
 	RedisMeasured bool
 	Probe         *probe // round trips per click, from MONITOR after the window
@@ -89,7 +92,7 @@ func run(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 		phase(ctx, cfg, sessions, ps, cfg.Warmup, newRecorder())
 	}
 
-	rep := &report{Cfg: cfg, LoadBefore: loadAverage()}
+	rep := &report{Cfg: cfg, LoadBefore: loadAverage(), PressBefore: cpuPressure()}
 	var nodes []*goredis.Client // one per -redis address: a single node, or every master of a Cluster
 	var before commandStats
 	if cfg.Redis != "" {
@@ -102,11 +105,15 @@ func run(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 			return nil, err
 		}
 	}
+	meter := newCPUMeter(cfg, nodes)
 	rec := newRecorder()
 	fmt.Fprintf(logw, "measuring for %s\n", cfg.Duration)
+	cpu0 := meter.sample(ctx)
 	elapsed := phase(ctx, cfg, sessions, ps, cfg.Duration, rec)
+	cpu1 := meter.sample(ctx)
 	rep.Run = rec.summary(elapsed)
-	rep.LoadAfter = loadAverage()
+	rep.CPU = meter.use(cpu0, cpu1, rep.Run.Clicks)
+	rep.LoadAfter, rep.PressAfter = loadAverage(), cpuPressure()
 	if nodes != nil {
 		after, err := readCommandStats(ctx, nodes)
 		if err != nil {
@@ -279,10 +286,12 @@ func (r *report) print(w io.Writer) {
 		mode = fmt.Sprintf("open loop, %.0f clicks/s", c.Rate)
 	}
 	fmt.Fprintf(w, "arrakis-load: %s, %d sessions, %s measured after %s warm-up\n", mode, c.Sessions, c.Duration, c.Warmup)
-	fmt.Fprintf(w, "load average: %s (before) → %s (after)\n", r.LoadBefore, r.LoadAfter)
+	fmt.Fprintf(w, "click mix: chains select, Next, Back (no Confirm deploy, reconcile or prune: those recompute a plan and are measured apart, BenchmarkConfirmDeployClick in bot)\n")
+	fmt.Fprintf(w, "load average: %s (before) → %s (after); CPU pressure some avg10: %s → %s\n", r.LoadBefore, r.LoadAfter, r.PressBefore, r.PressAfter)
 	s := r.Run
 	fmt.Fprintf(w, "clicks: %d in %s = %.0f clicks/s; errors: %d\n", s.Clicks, s.Elapsed.Round(time.Millisecond), s.Throughput(), s.Errors)
 	fmt.Fprintf(w, "latency: p50 %s, p95 %s, p99 %s, max %s, mean %s\n", ms(s.P50), ms(s.P95), ms(s.P99), ms(s.Max), ms(s.Mean))
+	r.CPU.print(w)
 	for msg, n := range s.Examples {
 		fmt.Fprintf(w, "  error ×%d: %s\n", n, msg)
 	}
