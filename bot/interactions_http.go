@@ -74,8 +74,20 @@ func (h *InteractionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 	h.Bot.runLater(r.Context(), &i, reply)
 }
 
-// readBody reads at most MaxInteractionBody bytes; a larger body is 413.
+// readBody reads at most MaxInteractionBody bytes; a larger body is 413. A body of declared
+// length (as Discord sends) is read into one buffer of that size: net/http's reader stops
+// at the declared length, and growing a buffer from 512 bytes cost two allocations a click.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, int) {
+	switch n := r.ContentLength; {
+	case n > MaxInteractionBody:
+		return nil, http.StatusRequestEntityTooLarge
+	case n > 0:
+		body := make([]byte, n)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			return nil, http.StatusBadRequest
+		}
+		return body, 0
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxInteractionBody))
 	var tooBig *http.MaxBytesError
 	switch {

@@ -2,7 +2,7 @@ package bot
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -73,7 +73,7 @@ func (b *Bot) frame(ctx context.Context, s *wizard.Session, notice string, rv *r
 	ui := steps[s.State].ui(&stepCtx{b: b, ctx: ctx, s: s, review: rv})
 	n := s.State.Step()
 	e := &discordgo.MessageEmbed{
-		Title:       fmt.Sprintf("Step %d of %d — %s", n, len(wizard.States), s.State.Title()),
+		Title:       "Step " + strconv.Itoa(n) + " of " + strconv.Itoa(len(wizard.States)) + " — " + s.State.Title(),
 		Description: frameDescription(s, notice, ui.Body),
 		Color:       colorWizard,
 		Fields:      summaryFields(s),
@@ -120,7 +120,7 @@ func (b *Bot) footerText(s *wizard.Session) string {
 	if ttl <= 0 {
 		ttl = store.DefaultSessionTTL
 	}
-	t := fmt.Sprintf("Started by %s · the session ends %s after the last click", who, durationWords(ttl))
+	t := "Started by " + who + " · the session ends " + durationWords(ttl) + " after the last click"
 	if s.Data.EditOf != "" {
 		t = "Editing " + versionWords(s.Data.EditOf) + " · " + t
 	}
@@ -131,11 +131,11 @@ func (b *Bot) footerText(s *wizard.Session) string {
 func durationWords(d time.Duration) string {
 	switch {
 	case d >= time.Hour && d%time.Hour == 0:
-		return fmt.Sprintf("%d h", d/time.Hour)
+		return strconv.FormatInt(int64(d/time.Hour), 10) + " h"
 	case d >= time.Minute:
-		return fmt.Sprintf("%d min", d/time.Minute)
+		return strconv.FormatInt(int64(d/time.Minute), 10) + " min"
 	}
-	return fmt.Sprintf("%d s", max(1, d/time.Second))
+	return strconv.FormatInt(int64(max(1, d/time.Second)), 10) + " s"
 }
 
 // frameComponents lays out the step's selects, then its own buttons, then the fixed

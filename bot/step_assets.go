@@ -51,6 +51,9 @@ func pickedAssetChain(s *wizard.Session) string {
 	return ""
 }
 
+// assetsIntro opens the assets step; built once, as every draw of the step shows it.
+var assetsIntro = "Add the tokens your tiers will check (1 to " + strconv.Itoa(wizard.MaxAssets) + "): choose the type and the chain, then **Add asset…**."
+
 func assetsUI(sc *stepCtx) stepUI {
 	s := sc.s
 	t, chain := pickedAssetType(s), pickedAssetChain(s)
@@ -62,9 +65,9 @@ func assetsUI(sc *stepCtx) stepUI {
 	for _, id := range s.Data.Chains {
 		chainOpts = append(chainOpts, discordgo.SelectMenuOption{Label: chainName(id), Value: id, Default: id == chain})
 	}
-	body := fmt.Sprintf("Add the tokens your tiers will check (1 to %d): choose the type and the chain, then **Add asset…**.", wizard.MaxAssets)
+	body := assetsIntro
 	if n := len(s.Data.Assets); n > 0 {
-		body += fmt.Sprintf("\n**Assets (%d of %d):**\n", n, wizard.MaxAssets) + strings.Join(assetLines(s.Data.Assets), "\n")
+		body += "\n**Assets (" + strconv.Itoa(n) + " of " + strconv.Itoa(wizard.MaxAssets) + "):**\n" + strings.Join(assetLines(s.Data.Assets), "\n")
 	} else {
 		body += "\nNo assets yet."
 	}

@@ -4,7 +4,7 @@ package wizard
 // relative to the item ("contract"), because the bot calls them on a single modal submit;
 // list validators place them in the manifest ("assets[2].contract") with WithPrefix.
 
-import "fmt"
+import "strconv"
 
 // WithPrefix returns ps with prefix prepended to every Path ("assets[2]" + "contract" →
 // "assets[2].contract"); an empty Path becomes the prefix itself.
@@ -46,4 +46,6 @@ func problem(path, field, msg string) Problem {
 }
 
 // indexPath is "name[i]".
-func indexPath(name string, i int) string { return fmt.Sprintf("%s[%d]", name, i) }
+// It runs on every validation of a click's input, so it concatenates (one allocation)
+// rather than going through fmt.
+func indexPath(name string, i int) string { return name + "[" + strconv.Itoa(i) + "]" }
