@@ -20,7 +20,8 @@ import (
 
 // Interactions as Discord sends them to an HTTP interactions endpoint: JSON signed with the
 // application's Ed25519 key over timestamp + body (X-Signature-Ed25519,
-// X-Signature-Timestamp). Only the fields the bot reads are filled.
+// X-Signature-Timestamp). Only the fields the bot reads are filled, except a click's or a modal
+// submit's message: that is the whole wizard message, as Discord sends it (discordMessage).
 
 // Discord's interaction and component type numbers used here.
 const (
@@ -114,10 +115,11 @@ func (a actor) command(name string) (map[string]any, string) {
 	return p, tok
 }
 
-// click is a button press, or a string-select choice when values is not nil.
-func (a actor) click(customID string, values []string) map[string]any {
+// click is a button press, or a string-select choice when values is not nil, on the message
+// msg (a discordMessage body: Discord sends the whole message the component is on).
+func (a actor) click(customID string, values []string, msg json.RawMessage) map[string]any {
 	p, _ := a.base(typeComponent)
-	p["message"] = map[string]any{"id": a.ChannelID, "channel_id": a.ChannelID}
+	p["message"] = msg
 	d := map[string]any{"custom_id": customID, "component_type": componentButton}
 	if values != nil {
 		d["component_type"], d["values"] = componentSelect, values
@@ -126,10 +128,11 @@ func (a actor) click(customID string, values []string) map[string]any {
 	return p
 }
 
-// submit is a modal submit with text inputs by custom_id.
-func (a actor) submit(customID string, inputs map[string]string) map[string]any {
+// submit is a modal submit with text inputs by custom_id, for a modal opened from a
+// component on msg (Discord sends that message along, as with a click).
+func (a actor) submit(customID string, inputs map[string]string, msg json.RawMessage) map[string]any {
 	p, _ := a.base(typeModal)
-	p["message"] = map[string]any{"id": a.ChannelID, "channel_id": a.ChannelID}
+	p["message"] = msg
 	var rows []any
 	for id, v := range inputs {
 		rows = append(rows, map[string]any{"type": 1, "components": []any{
@@ -140,15 +143,98 @@ func (a actor) submit(customID string, inputs map[string]string) map[string]any 
 	return p
 }
 
+// discordMessage is the wizard message as Discord puts it in a click or a modal submit
+// (MessageResponse in Discord's OpenAPI spec): the bot's embeds and components exactly as
+// it last drew them, and Discord's own fields around them, in Discord's order.
+type discordMessage struct {
+	Type                int                 `json:"type"`
+	Content             string              `json:"content"`
+	Mentions            []struct{}          `json:"mentions"`
+	MentionRoles        []string            `json:"mention_roles"`
+	Attachments         []struct{}          `json:"attachments"`
+	Embeds              json.RawMessage     `json:"embeds"`
+	Timestamp           string              `json:"timestamp"`
+	EditedTimestamp     *string             `json:"edited_timestamp"`
+	Flags               int                 `json:"flags"`
+	Components          json.RawMessage     `json:"components"`
+	ID                  string              `json:"id"`
+	ChannelID           string              `json:"channel_id"`
+	Author              discordUser         `json:"author"`
+	Pinned              bool                `json:"pinned"`
+	MentionEveryone     bool                `json:"mention_everyone"`
+	TTS                 bool                `json:"tts"`
+	ApplicationID       string              `json:"application_id"`
+	WebhookID           string              `json:"webhook_id"`
+	InteractionMetadata interactionMetadata `json:"interaction_metadata"`
+}
+
+type discordUser struct {
+	ID            string  `json:"id"`
+	Username      string  `json:"username"`
+	Avatar        *string `json:"avatar"`
+	Discriminator string  `json:"discriminator"`
+	PublicFlags   int     `json:"public_flags"`
+	Flags         int     `json:"flags"`
+	Bot           bool    `json:"bot,omitempty"`
+	GlobalName    *string `json:"global_name"`
+}
+
+// interactionMetadata is the /setup command the wizard message answers.
+type interactionMetadata struct {
+	ID                           string            `json:"id"`
+	Type                         int               `json:"type"`
+	User                         discordUser       `json:"user"`
+	AuthorizingIntegrationOwners map[string]string `json:"authorizing_integration_owners"`
+}
+
+const (
+	messageChatInputCommand = 20 // CHAT_INPUT_COMMAND: an interaction's response message
+	flagEphemeral           = 64
+)
+
+// discordTime is a timestamp as Discord writes one: microseconds and +00:00.
+func discordTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000+00:00") }
+
+// wizardMessage is one session's wizard message: what stays from /setup on.
+type wizardMessage struct {
+	ID        string    // the message's id
+	CommandID string    // the /setup interaction's id
+	Created   time.Time // when /setup was answered
+	Flags     int       // the answer's flags (64: ephemeral)
+}
+
+// body is the message as Discord sends it with a click on m, the bot's last drawing of it.
+func (w wizardMessage) body(a actor, m message) (json.RawMessage, error) {
+	edited := discordTime(time.Now())
+	loadName := "Load"
+	dm := discordMessage{
+		Type: messageChatInputCommand, Content: m.Content,
+		Mentions: []struct{}{}, MentionRoles: []string{}, Attachments: []struct{}{},
+		Embeds: orEmpty(m.RawEmbeds), Timestamp: discordTime(w.Created), EditedTimestamp: &edited,
+		Flags: w.Flags, Components: orEmpty(m.RawComponents),
+		ID: w.ID, ChannelID: a.ChannelID,
+		Author:        discordUser{ID: a.AppID, Username: "Arrakis", Discriminator: "0", Bot: true},
+		ApplicationID: a.AppID, WebhookID: a.AppID,
+		InteractionMetadata: interactionMetadata{
+			ID: w.CommandID, Type: typeCommand,
+			User:                         discordUser{ID: a.UserID, Username: "load", Discriminator: "0", GlobalName: &loadName},
+			AuthorizingIntegrationOwners: map[string]string{"0": a.GuildID},
+		},
+	}
+	return json.Marshal(dm)
+}
+
+func orEmpty(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 || string(raw) == "null" {
+		return json.RawMessage("[]")
+	}
+	return raw
+}
+
 // response is the part of the bot's answer the driver reads.
 type response struct {
-	Type int `json:"type"`
-	Data *struct {
-		CustomID   string  `json:"custom_id"`
-		Content    string  `json:"content"`
-		Embeds     []embed `json:"embeds"`
-		Components []row   `json:"components"`
-	} `json:"data"`
+	Type int      `json:"type"`
+	Data *message `json:"data"`
 }
 
 type embed struct {
@@ -163,18 +249,48 @@ type row struct {
 	} `json:"components"`
 }
 
-// message is a wizard message (a response's data, or an @original edit).
+// message is a wizard message (a response's data, or an @original edit). The embeds and
+// components are also kept as the bot wrote them, to be sent back with the next click.
 type message struct {
-	Content    string  `json:"content"`
-	Embeds     []embed `json:"embeds"`
-	Components []row   `json:"components"`
+	CustomID      string // a modal's
+	Content       string
+	Flags         int
+	Embeds        []embed
+	Components    []row
+	RawEmbeds     json.RawMessage
+	RawComponents json.RawMessage
+}
+
+func (m *message) UnmarshalJSON(b []byte) error {
+	var w struct {
+		CustomID   string          `json:"custom_id"`
+		Content    string          `json:"content"`
+		Flags      int             `json:"flags"`
+		Embeds     json.RawMessage `json:"embeds"`
+		Components json.RawMessage `json:"components"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*m = message{CustomID: w.CustomID, Content: w.Content, Flags: w.Flags, RawEmbeds: w.Embeds, RawComponents: w.Components}
+	if len(w.Embeds) > 0 {
+		if err := json.Unmarshal(w.Embeds, &m.Embeds); err != nil {
+			return err
+		}
+	}
+	if len(w.Components) > 0 {
+		if err := json.Unmarshal(w.Components, &m.Components); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r *response) message() message {
 	if r.Data == nil {
 		return message{}
 	}
-	return message{Content: r.Data.Content, Embeds: r.Data.Embeds, Components: r.Data.Components}
+	return *r.Data
 }
 
 // control finds the enabled component whose custom_id has action ("next", "sel:chains").

@@ -6,13 +6,16 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -263,7 +266,7 @@ func TestFlags(t *testing.T) {
 	}
 	var help bytes.Buffer
 	if _, _, err := parseFlags([]string{"-h"}, env, &help); !errors.Is(err, flag.ErrHelp) ||
-		!strings.Contains(help.String(), "measured apart") || !strings.Contains(help.String(), "-serve-pid") {
+		!strings.Contains(help.String(), "measured apart") || !strings.Contains(help.String(), "whole wizard message as Discord sends it") || !strings.Contains(help.String(), "-serve-pid") {
 		t.Fatalf("-h: %v\n%s", err, help.String())
 	}
 	if _, keygen, err := parseFlags([]string{"-keygen"}, env, &sink); err != nil || !keygen {
@@ -374,5 +377,125 @@ func TestRunOpenLoop(t *testing.T) {
 	}
 	if rep.RedisMeasured {
 		t.Fatal("redis measured without -redis")
+	}
+}
+
+// recorder keeps the body of the last request it carried.
+type bodyRecorder struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	last []byte
+}
+
+func (r *bodyRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	b, err := io.ReadAll(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	req.Body.Close()
+	r.mu.Lock()
+	r.last = b
+	r.mu.Unlock()
+	req.Body = io.NopCloser(bytes.NewReader(b))
+	return r.base.RoundTrip(req)
+}
+
+// TestClickCarriesWizardMessage: a click carries the whole wizard message as Discord sends
+// it — the embeds and components of the last answer as the bot wrote them, ephemeral, with
+// Discord's own fields — and the bot accepts every such click.
+func TestClickCarriesWizardMessage(t *testing.T) {
+	stubAddr := freeAddr(t)
+	url, seed := loadTarget(t, stubAddr)
+	priv, err := parseKey(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := startStub(stubAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rec := &bodyRecorder{base: http.DefaultTransport}
+	ps := &poster{url: url, priv: priv, client: &http.Client{Timeout: 10 * time.Second, Transport: rec}}
+	const appID = "1100000000000000001"
+	s := newSession(appID, 0)
+	ctx := context.Background()
+	if err := s.setup(ctx, ps, st, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	compact := func(b []byte) string {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, b); err != nil {
+			t.Fatalf("not JSON: %v: %s", err, b)
+		}
+		return buf.String()
+	}
+	for i := 0; i < 6; i++ { // select, Next, Back … over CHAIN_SELECT and ASSET_CONFIG
+		last := s.msg
+		if err := s.click(ctx, ps); err != nil {
+			t.Fatalf("click %d: %v", i, err)
+		}
+		rec.mu.Lock()
+		body := rec.last
+		rec.mu.Unlock()
+		var sent struct {
+			Message struct {
+				ID              string          `json:"id"`
+				Type            int             `json:"type"`
+				ChannelID       string          `json:"channel_id"`
+				Flags           int             `json:"flags"`
+				Embeds          json.RawMessage `json:"embeds"`
+				Components      json.RawMessage `json:"components"`
+				Timestamp       string          `json:"timestamp"`
+				EditedTimestamp string          `json:"edited_timestamp"`
+				WebhookID       string          `json:"webhook_id"`
+				ApplicationID   string          `json:"application_id"`
+				Attachments     []any           `json:"attachments"`
+				Author          struct {
+					ID, Discriminator string
+					Bot               bool
+				}
+				InteractionMetadata struct {
+					ID    string            `json:"id"`
+					Type  int               `json:"type"`
+					Owner map[string]string `json:"authorizing_integration_owners"`
+				} `json:"interaction_metadata"`
+			} `json:"message"`
+		}
+		if err := json.Unmarshal(body, &sent); err != nil {
+			t.Fatalf("click %d body: %v", i, err)
+		}
+		m := sent.Message
+		if len(last.Embeds) == 0 || len(last.Components) == 0 {
+			t.Fatalf("click %d: the last answer had no wizard: %+v", i, last)
+		}
+		if compact(m.Embeds) != compact(last.RawEmbeds) || compact(m.Components) != compact(last.RawComponents) {
+			t.Fatalf("click %d: message embeds/components are not the last answer's:\nsent %s\n     %s\nlast %s\n     %s",
+				i, m.Embeds, m.Components, last.RawEmbeds, last.RawComponents)
+		}
+		if m.Type != messageChatInputCommand || m.Flags != flagEphemeral || m.ID != s.wiz.ID || m.ChannelID != s.a.ChannelID ||
+			m.WebhookID != appID || m.ApplicationID != appID || m.Author.ID != appID || !m.Author.Bot || m.Author.Discriminator != "0" ||
+			m.Attachments == nil || m.InteractionMetadata.Type != typeCommand || m.InteractionMetadata.ID != s.wiz.CommandID ||
+			m.InteractionMetadata.Owner["0"] != s.a.GuildID {
+			t.Fatalf("click %d: message fields: %+v", i, m)
+		}
+		for _, ts := range []string{m.Timestamp, m.EditedTimestamp} {
+			if _, err := time.Parse(time.RFC3339Nano, ts); err != nil || !strings.HasSuffix(ts, "+00:00") || len(ts) != len("2006-01-02T15:04:05.000000+00:00") {
+				t.Fatalf("click %d: timestamp %q (%v)", i, ts, err)
+			}
+		}
+		// discordgo reads it as the bot's fallback decoder would.
+		var in discordgo.Interaction
+		if err := in.UnmarshalJSON(body); err != nil || in.Message == nil || len(in.Message.Embeds) != len(last.Embeds) ||
+			len(in.Message.Components) != len(last.Components) || in.Message.Flags != discordgo.MessageFlagsEphemeral {
+			t.Fatalf("click %d: discordgo reads %+v (%v)", i, in.Message, err)
+		}
+		if i == 0 {
+			var p map[string]any
+			_ = json.Unmarshal(body, &p)
+			p["message"] = map[string]any{"id": s.a.ChannelID, "channel_id": s.a.ChannelID}
+			minimal, _ := json.Marshal(p)
+			t.Logf("click body: %d bytes with the whole message (%d with only id and channel_id)\n%s", len(body), len(minimal), body)
+		}
 	}
 }

@@ -16,6 +16,11 @@
 // (-stub-listen) that the instance's discord.rest_base_url must point at; the measured
 // clicks are answered in the HTTP response and never touch it.
 //
+// Each click (and the name modal's submit) carries the whole message the component is on, as
+// Discord sends it: the wizard message with the embeds and components exactly as the bot last
+// drew them, and Discord's own fields (id, type 20, author, timestamps, flags 64 for
+// ephemeral, webhook_id, interaction_metadata …), so serve decodes what it would in production.
+//
 // Closed loop (-rate 0): -concurrency workers click as fast as answers come. Open loop
 // (-rate R): R clicks per second spread over the sessions, each latency measured from its
 // scheduled send time, so a stall is charged to every click it delayed.
@@ -66,7 +71,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		fmt.Fprintln(fs.Output(), "arrakis-load drives wizard clicks (choose chains, Next, Back; never a Confirm deploy, reconcile or\n"+
 			"prune, which recompute a plan and are measured apart) through an instance's /interactions and reports\n"+
 			"clicks/s, latency, Redis commands and round trips per click, and CPU µs per click of serve, redis-server\n"+
-			"and this tool over the measured window.\n\nFlags:")
+			"and this tool over the measured window. Each click carries the whole wizard message as Discord sends it\n"+
+			"(embeds and components as the bot last drew them, and Discord's own fields), so serve decodes a real body.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&c.URL, "url", "http://127.0.0.1:8080/interactions", "the instance's interactions endpoint")

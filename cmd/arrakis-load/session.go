@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,8 +20,10 @@ var chainChoices = [][]string{{"ethereum", "base"}, {"polygon"}, {"arbitrum", "o
 
 type session struct {
 	a        actor
-	msg      message // the wizard message as the last answer drew it
-	selected bool    // chains were chosen since arriving at CHAIN_SELECT
+	msg      message         // the wizard message as the last answer drew it
+	wiz      wizardMessage   // what Discord keeps of that message from /setup on
+	body     json.RawMessage // msg as Discord sends it with a click, built once per answer
+	selected bool            // chains were chosen since arriving at CHAIN_SELECT
 	n        int
 }
 
@@ -40,23 +43,28 @@ func (s *session) setup(ctx context.Context, ps *poster, st *stub, wait time.Dur
 	if r.Type != respDeferred {
 		return fmt.Errorf("/setup: answer type %d, want %d (deferred): %s", r.Type, respDeferred, clip(r.message().text(), 160))
 	}
+	s.wiz = wizardMessage{ID: newSnowflake(), CommandID: p["id"].(string), Created: time.Now(), Flags: r.message().Flags}
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	if s.msg, err = st.wait(wctx, token); err != nil {
+	m, err := st.wait(wctx, token)
+	if err != nil {
+		return fmt.Errorf("/setup: %w", err)
+	}
+	if err := s.draw(m); err != nil {
 		return fmt.Errorf("/setup: %w", err)
 	}
 	open, ok := s.msg.control("open:name")
 	if !ok {
 		return fmt.Errorf("/setup: no name button on the wizard: %s", clip(s.msg.text(), 200))
 	}
-	r, err = ps.post(ctx, s.a.click(open, nil))
+	r, err = ps.post(ctx, s.a.click(open, nil, s.body))
 	if err != nil {
 		return fmt.Errorf("open the name modal: %w", err)
 	}
 	if r.Type != respModal || r.Data == nil {
 		return fmt.Errorf("open the name modal: answer type %d: %s", r.Type, clip(r.message().text(), 160))
 	}
-	r, err = ps.post(ctx, s.a.submit(r.Data.CustomID, map[string]string{"name": "Load test " + s.a.GuildID[len(s.a.GuildID)-4:]}))
+	r, err = ps.post(ctx, s.a.submit(r.Data.CustomID, map[string]string{"name": "Load test " + s.a.GuildID[len(s.a.GuildID)-4:]}, s.body))
 	if err := s.adopt(r, err); err != nil {
 		return fmt.Errorf("submit the name: %w", err)
 	}
@@ -64,7 +72,7 @@ func (s *session) setup(ctx context.Context, ps *poster, st *stub, wait time.Dur
 	if !ok {
 		return fmt.Errorf("after the name: no Next: %s", clip(s.msg.text(), 200))
 	}
-	if err := s.adopt(ps.post(ctx, s.a.click(next, nil))); err != nil {
+	if err := s.adopt(ps.post(ctx, s.a.click(next, nil, s.body))); err != nil {
 		return fmt.Errorf("next to chains: %w", err)
 	}
 	if st := s.step(); st != 2 {
@@ -80,7 +88,9 @@ func (s *session) adopt(r *response, err error) error {
 	}
 	switch r.Type {
 	case respUpdate:
-		s.msg = r.message()
+		if err := s.draw(r.message()); err != nil {
+			return err
+		}
 		if p := s.msg.problem(); p != "" {
 			return fmt.Errorf("%s", p)
 		}
@@ -89,6 +99,19 @@ func (s *session) adopt(r *response, err error) error {
 		return fmt.Errorf("refused: %s", clip(r.message().text(), 160))
 	}
 	return fmt.Errorf("unexpected answer type %d", r.Type)
+}
+
+// draw takes m as the wizard message and builds the message body the next click sends.
+// An answer's flags count too: an update cannot make the message ephemeral, but it says so.
+func (s *session) draw(m message) error {
+	s.msg = m
+	s.wiz.Flags |= m.Flags
+	b, err := s.wiz.body(s.a, m)
+	if err != nil {
+		return fmt.Errorf("encode the wizard message: %w", err)
+	}
+	s.body = b
+	return nil
 }
 
 // step is the wizard step the message shows (read from its controls), or 0.
@@ -124,7 +147,7 @@ func (s *session) click(ctx context.Context, ps *poster) error {
 	}
 	s.n++
 	before := s.step()
-	err := s.adopt(ps.post(ctx, s.a.click(cid, values)))
+	err := s.adopt(ps.post(ctx, s.a.click(cid, values, s.body)))
 	switch {
 	case err != nil:
 	case strings.HasPrefix(action, "sel:"):
