@@ -78,11 +78,7 @@ func BenchmarkVerifySignature(b *testing.B) {
 func BenchmarkConfirmDeployClick(b *testing.B) {
 	e := newE2E(b, newHTTPTransport)
 	res := mustDeploy(b, e, deployedManifest(b, e))
-	var cpu time.Duration
-	rest := 0
-	b.ReportAllocs()
-	b.StopTimer()
-	for n := 0; n < b.N; n++ {
+	benchConfirm(b, e, "confirm", "Deployed", func(n int) {
 		color := 0x100000 + n // a drift for Confirm to deploy
 		e.FD.UpdateRole(e.Seed.ID, res.Roles["tier-2"], func(r *discordgo.Role) { r.Color = color })
 		e.Command("setup")
@@ -91,15 +87,72 @@ func BenchmarkConfirmDeployClick(b *testing.B) {
 		}
 		e.mustState(wizard.StateReview)
 		mustContain(b, "review", e.Click("deploy").Text(), "Update role **Gold**")
+	}, func() {
+		e.Click("finish") // ends the session; the next /setup edits the deployed setup
+	})
+}
+
+// BenchmarkConfirmReconcileClick is /drift's Confirm reconcile, measured apart like Confirm
+// deploy: it compares the live guild again, checks the report's hash and puts one drifted
+// role colour right. /drift and Reconcile… are outside the timer.
+//
+//	scripts/test ./bot/ -run '^$' -bench ConfirmReconcileClick -benchtime 30x
+func BenchmarkConfirmReconcileClick(b *testing.B) {
+	e := newE2E(b, newHTTPTransport)
+	res := mustDeploy(b, e, deployedManifest(b, e))
+	benchConfirm(b, e, "rec_ok", "✅ Reconciled", func(n int) {
+		color := 0x100000 + n
+		e.FD.UpdateRole(e.Seed.ID, res.Roles["tier-2"], func(r *discordgo.Role) { r.Color = color })
+		e.Command("drift")
+		mustContain(b, "reconcile", e.Click("rec").Text(), "**Reconcile**")
+	}, nil)
+}
+
+// BenchmarkConfirmPruneClick is /drift's Confirm prune, measured apart: it compares the live
+// guild again, checks the listed deletions' hash and deletes the one role a smaller setup
+// left behind. Deploying the full and then the smaller setup, /drift and Prune… are outside
+// the timer.
+//
+//	scripts/test ./bot/ -run '^$' -bench ConfirmPruneClick -benchtime 30x
+func BenchmarkConfirmPruneClick(b *testing.B) {
+	e := newE2E(b, newHTTPTransport)
+	full := deployedManifest(b, e)
+	d := wizard.SessionDataFromManifest(full, "")
+	d.Tiers = d.Tiers[:1]
+	smaller, ps := wizard.BuildManifest(e.Seed.ID, d)
+	if len(ps) > 0 {
+		b.Fatal(ps)
+	}
+	benchConfirm(b, e, "prune_ok", "✅ Pruned", func(int) {
+		mustDeploy(b, e, full)
+		mustDeploy(b, e, smaller)
+		e.Command("drift")
+		mustContain(b, "prune", e.Click("prune").Text(), "deletes exactly these", "Delete role **Gold**")
+	}, nil)
+}
+
+// benchConfirm times only the confirming click: prepare (untimed) reaches the confirmation,
+// the click must answer with want, then after (untimed, may be nil) tidies up. It reports
+// this process's CPU per click (getrusage: the fake Discord's side of the REST calls
+// included) and the Discord REST requests the click made.
+func benchConfirm(b *testing.B, e *E2E, confirm, want string, prepare func(n int), after func()) {
+	var cpu time.Duration
+	rest := 0
+	b.ReportAllocs()
+	b.StopTimer()
+	for n := 0; n < b.N; n++ {
+		prepare(n)
 		e.FD.ResetCounts()
 		c0 := processCPU()
 		b.StartTimer()
-		r := e.Click("confirm")
+		r := e.Click(confirm)
 		b.StopTimer()
 		cpu += processCPU() - c0
-		mustContain(b, "confirm", r.Text(), "Deployed")
+		mustContain(b, confirm, r.Text(), want)
 		rest += len(e.FD.Requests())
-		e.Click("finish") // ends the session; the next /setup edits the deployed setup
+		if after != nil {
+			after()
+		}
 	}
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
 	b.ReportMetric(float64(rest)/float64(b.N), "rest-calls/op")
