@@ -195,3 +195,23 @@ func TestSessionCodec(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeSession: whatever a key holds — a damaged value, another program's data — reads
+// as a session or as CodeCorrupt, never a panic or another kind of error.
+func FuzzDecodeSession(f *testing.F) {
+	guild := "123456789012345678"
+	sess := &wizard.Session{ID: guild + ".abcdef", GuildID: guild, Version: 3, State: wizard.StateChainSelect,
+		OwnerID: "1001", Data: storetest.FilledSessionData(), UI: map[string]string{"chain": "base"}}
+	f.Add(string(encodeSession(sess)))
+	f.Add(`{"meta":{"id":"` + guild + `.abcdef","guildId":"` + guild + `","version":1,"state":"INIT"},"ui":{},"data":{}}`)
+	f.Add("S2\n")
+	f.Fuzz(func(t *testing.T, raw string) {
+		s, err := decodeSession("fuzz", sessionKey(guild), raw)
+		if err != nil && !store.IsCode(err, store.CodeCorrupt) {
+			t.Fatalf("%q: %v, want a session or CodeCorrupt", raw, err)
+		}
+		if err == nil && (s == nil || s.GuildID != guild) {
+			t.Fatalf("%q: decoded %+v without the key's guild", raw, s)
+		}
+	})
+}
