@@ -17,6 +17,7 @@ import (
 // its detail goes to the operator's log.
 const (
 	msgExpired     = "This setup session has expired. Run /setup to start again."
+	msgUnreadable  = "This setup session could not be read (it may have been saved by another version of Arrakis), so nothing was changed. Run /setup to start again."
 	msgNotOwnerFmt = "Only <@%s> can use this setup session — run /setup to take it over."
 	msgWrongGuild  = "This setup session belongs to another server. Run /setup here to start one."
 	msgUnavailable = "Arrakis can't reach its session store right now; nothing was changed. Try again in a minute."
@@ -65,6 +66,11 @@ func (b *Bot) sentenceFor(err error, ownerID string, fields ...zap.Field) string
 		return msgUnavailable
 	case store.CodeConflict:
 		return msgConflict
+	case store.CodeCorrupt:
+		if part, _ := store.PartOf(err); part == "" || part == store.PartSessions {
+			b.d.Log.Warn("stored session does not decode", append(fields, zap.Error(err))...)
+			return msgUnreadable
+		}
 	}
 	if errors.Is(err, errNoAccess) {
 		return msgNoAccess

@@ -13,6 +13,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/arrakis-bot/arrakis/internal/testenv"
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/store/memory"
 	"github.com/arrakis-bot/arrakis/store/redis"
@@ -136,6 +137,27 @@ func TestExpiredSessionIsToldToStartAgain(t *testing.T) {
 	}
 	r = e.Press(idFor(other, actNext), discordgo.ButtonComponent)
 	eq(t, "other guild's session", r.Message.Content, msgWrongGuild)
+}
+
+// A session value that does not read — damaged, or saved by another version of Arrakis —
+// is told in a sentence that says to run /setup, and /setup then starts afresh instead of
+// failing on the same value again.
+func TestUnreadableSessionIsToldToStartAgain(t *testing.T) {
+	e := newE2E(t, newHTTPTransport)
+	e.Command("setup")
+	next := e.Find("next").customID
+	key := redis.SessionKey(e.Seed.ID)
+	if err := testenv.Redis(t).Set(context.Background(), key, "S9\nsaved by a later version\n", time.Minute).Err(); err != nil {
+		t.Fatalf("SET %s: %v", key, err)
+	}
+	r := e.Press(next, discordgo.ButtonComponent)
+	eq(t, "unreadable session", r.Message.Content, msgUnreadable)
+
+	r = e.Command("setup")
+	mustContain(t, "setup after", r.Text(), "Step 1 of 8")
+	if s := e.Session(); s == nil || s.State != wizard.StateInit {
+		t.Fatalf("after /setup: %+v, want a new session at the first step", s)
+	}
 }
 
 // Redis down: a clear sentence, nothing changed.

@@ -221,3 +221,46 @@ func TestLegacySession(t *testing.T) {
 		}
 	})
 }
+
+// TestUnreadableSessionIsReplacedBySetup: a value under a session key that is no session —
+// damaged, or written by another version of Arrakis — reads as CodeCorrupt, and Create
+// (what /setup calls) replaces it with a new session instead of failing on it forever.
+func TestUnreadableSessionIsReplacedBySetup(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := testenv.Redis(t)
+	s := NewSessions(c, Options{TTL: time.Hour})
+	defer s.Close()
+	for name, value := range map[string]string{
+		"a future header": "S9\nsomething newer\n",
+		"not a session":   "hello",
+		"a cut header":    "S2\n123\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			guild := testenv.GuildID(t)
+			key := sessionKey(guild)
+			if err := c.Set(ctx, key, value, time.Minute).Err(); err != nil {
+				t.Fatalf("SET: %v", err)
+			}
+			if _, err := s.GetByGuild(ctx, guild); !store.IsCode(err, store.CodeCorrupt) {
+				t.Fatalf("GetByGuild: %v, want CodeCorrupt", err)
+			}
+			sess, existed, err := s.Create(ctx, guild, "1001", "Ada")
+			if err != nil || existed {
+				t.Fatalf("Create over %q: existed %v, %v; want a new session", value, existed, err)
+			}
+			got, err := s.GetByGuild(ctx, guild)
+			if err != nil || got.ID != sess.ID || got.OwnerID != "1001" {
+				t.Fatalf("after Create: %+v, %v; want the new session %s", got, err, sess.ID)
+			}
+			if ttl := c.PTTL(ctx, key).Val(); ttl <= time.Minute {
+				t.Errorf("TTL %v: want the session's own (1h), not the unreadable value's", ttl)
+			}
+			// A second /setup finds the new session, not another replacement.
+			again, existed, err := s.Create(ctx, guild, "1002", "Bob")
+			if err != nil || !existed || again.ID != sess.ID {
+				t.Errorf("second Create: %+v existed %v, %v; want the session made above", again, existed, err)
+			}
+		})
+	}
+}
