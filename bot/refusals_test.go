@@ -140,23 +140,25 @@ func TestExpiredSessionIsToldToStartAgain(t *testing.T) {
 }
 
 // A session value that does not read — damaged, or saved by another version of Arrakis —
-// is told in a sentence that says to run /setup, and /setup then starts afresh instead of
-// failing on the same value again.
-func TestUnreadableSessionIsToldToStartAgain(t *testing.T) {
+// is told in a sentence that says what happened and when /setup works again, on a click and
+// on /setup itself; nothing is changed.
+func TestUnreadableSessionIsWorded(t *testing.T) {
 	e := newE2E(t, newHTTPTransport)
 	e.Command("setup")
 	next := e.Find("next").customID
 	key := redis.SessionKey(e.Seed.ID)
-	if err := testenv.Redis(t).Set(context.Background(), key, "S9\nsaved by a later version\n", time.Minute).Err(); err != nil {
+	value := "S9\nsaved by a later version\n"
+	c := testenv.Redis(t)
+	if err := c.Set(context.Background(), key, value, time.Minute).Err(); err != nil {
 		t.Fatalf("SET %s: %v", key, err)
 	}
+	want := fmt.Sprintf(msgUnreadableFmt, "15 min")
 	r := e.Press(next, discordgo.ButtonComponent)
-	eq(t, "unreadable session", r.Message.Content, msgUnreadable)
-
+	eq(t, "click on an unreadable session", r.Message.Content, want)
 	r = e.Command("setup")
-	mustContain(t, "setup after", r.Text(), "Step 1 of 8")
-	if s := e.Session(); s == nil || s.State != wizard.StateInit {
-		t.Fatalf("after /setup: %+v, want a new session at the first step", s)
+	mustContain(t, "/setup over an unreadable session", r.Text(), want)
+	if got := c.Get(context.Background(), key).Val(); got != value {
+		t.Fatalf("the unreadable value was changed to %q", got)
 	}
 }
 

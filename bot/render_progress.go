@@ -116,15 +116,19 @@ func (b *Bot) footerText(s *wizard.Session) string {
 	if who == "" {
 		who = "user " + s.OwnerID
 	}
-	ttl := b.d.SessionTTL
-	if ttl <= 0 {
-		ttl = store.DefaultSessionTTL
-	}
-	t := "Started by " + who + " · the session ends " + durationWords(ttl) + " after the last click"
+	t := "Started by " + who + " · the session ends " + durationWords(b.sessionTTL()) + " after the last click"
 	if s.Data.EditOf != "" {
 		t = "Editing " + versionWords(s.Data.EditOf) + " · " + t
 	}
 	return t
+}
+
+// sessionTTL is how long a session lives after its last use.
+func (b *Bot) sessionTTL() time.Duration {
+	if b.d.SessionTTL > 0 {
+		return b.d.SessionTTL
+	}
+	return store.DefaultSessionTTL
 }
 
 // durationWords writes a session lifetime as people say it: "15 min", "2 h", "90 s".

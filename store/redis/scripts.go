@@ -205,14 +205,6 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return {'ok'}
 `)
 
-// replaceScript: KEYS[1]; ARGV the value expected, the new value, ttl ms. Create's way past
-// a value that does not decode: it is replaced only if it is still that value.
-var replaceScript = goredis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-return 1
-`)
-
 var sessionScripts = []*goredis.Script{
 	updateScript.Script, transitionScript.Script, takeOverScript.Script, bindIPScript, deleteScript, refreshScript,
 }

@@ -116,26 +116,11 @@ func (s *Sessions) Create(ctx context.Context, guildID, ownerID, ownerName strin
 	if err != nil {
 		return nil, false, wrap(op, key, err)
 	}
-	existing, derr := decodeSession(op, key, old)
-	if derr == nil {
-		return existing, true, nil
-	}
-	if !store.IsCode(derr, store.CodeCorrupt) {
-		return nil, false, derr
-	}
-	// A value that is not a session (damaged, or written by another version of Arrakis)
-	// holds nothing anyone can continue, and every read of it fails: /setup replaces it,
-	// and only that value, so the guild is never stuck with it.
-	n, err := replaceScript.Run(ctx, s.c, []string{key}, old, raw, s.ttl.Milliseconds()).Int()
+	existing, err := decodeSession(op, key, old)
 	if err != nil {
-		return nil, false, wrap(op, key, err)
+		return nil, false, err
 	}
-	if n == 0 {
-		return nil, false, &store.Error{Code: store.CodeConflict, Op: op, Key: key,
-			Err: errors.New("the unreadable session changed meanwhile: try again")}
-	}
-	s.counters.add(counterCreated)
-	return sess, false, nil
+	return existing, true, nil
 }
 
 // Get implements store.Sessions: GETEX reads and extends the TTL in one round trip.
