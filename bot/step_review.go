@@ -35,6 +35,7 @@ func (r *reviewResult) deployable(s *wizard.Session) bool {
 
 func reviewStep() stepDef {
 	return stepDef{ui: reviewUI, actions: map[string]actionFunc{
+		actPlanPage:  (*Bot).turnPlanPage,
 		"deploy":     (*Bot).askDeployConfirm,
 		"unconfirm":  (*Bot).dropDeployConfirm,
 		"confirm":    (*Bot).confirmDeploy,
@@ -85,7 +86,11 @@ func reviewUI(sc *stepCtx) stepUI {
 		if rv.Review.Manifest != nil {
 			ui.Body = accessTable(rv.Review.Manifest, rv.Review.Guild) + "\n"
 		}
-		ui.Body += planText(rv.Review)
+		ui.Body += planTextPage(rv.Review, planPage(s, rv.Review), true)
+	}
+	var pageButtons []discordgo.Button
+	if rv != nil && rv.Review != nil {
+		pageButtons = planPageButtons(s, rv.Review)
 	}
 	var colButtons []discordgo.Button
 	if rv != nil && rv.Review != nil {
@@ -95,35 +100,50 @@ func reviewUI(sc *stepCtx) stepUI {
 	}
 	if s.UI[uiConfirm] != "" && s.UI[uiConfirm] == manifestHash(s) && rv.deployable(s) {
 		what := planSummary(rv.Review.Plan)
-		ui.Body += "\n\n**" + what + " in your server?** Arrakis makes exactly the changes above, nothing else."
+		exactly := "exactly the changes above"
+		if n := len(rv.Review.Plan); n > planPageSize {
+			exactly = fmt.Sprintf("exactly the %d changes listed, page by page", n)
+		}
+		ui.Body += "\n\n**" + what + " in your server?** Arrakis makes " + exactly + ", nothing else."
 		// The button carries the hash of the plan shown above; the deploy runs only that plan.
 		// The confirmation is the whole choice: no Back or Cancel beside "Not yet".
-		ui.Buttons = []discordgo.Button{
+		ui.Buttons = append(pageButtons,
 			button(s, "Deploy these changes", discordgo.SuccessButton, "confirm", rv.Review.PlanHash),
 			button(s, "Not yet", discordgo.SecondaryButton, "unconfirm"),
-		}
+		)
 		ui.NoNav = true
 		return ui
 	}
 	dep := button(s, "Deploy…", discordgo.SuccessButton, "deploy")
 	dep.Disabled = !rv.deployable(s)
-	ui.Buttons = append(colButtons, dep)
+	ui.Buttons = append(append(pageButtons, colButtons...), dep)
 	return ui
 }
 
-// planText summarises the plan and the preflight for the review screen.
-func planText(r *deploy.Review) string {
+// planText summarises the plan's first page and the preflight (Retry, rollback).
+func planText(r *deploy.Review) string { return planTextPage(r, 0, false) }
+
+// planTextPage summarises the plan and the preflight, listing planPageSize changes from
+// page; paged says that ◀ / ▶ buttons page through the rest.
+func planTextPage(r *deploy.Review, page int, paged bool) string {
 	var b strings.Builder
 	if len(r.Plan) == 0 {
 		b.WriteString("**Changes:** none — your server already matches.")
 	} else {
 		fmt.Fprintf(&b, "**Changes:** %s.\n", lowerFirst(planSummary(r.Plan)))
-		for i, op := range r.Plan {
-			if i == 15 {
-				fmt.Fprintf(&b, "…and %d more.\n", len(r.Plan)-i)
-				break
-			}
+		from := page * planPageSize
+		to := min(len(r.Plan), from+planPageSize)
+		if paged && len(r.Plan) > planPageSize {
+			fmt.Fprintf(&b, "Changes %d–%d of %d:\n", from+1, to, len(r.Plan))
+		}
+		for _, op := range r.Plan[from:to] {
 			b.WriteString("• " + opText(op) + "\n")
+		}
+		switch rest := len(r.Plan) - to; {
+		case rest > 0 && paged:
+			fmt.Fprintf(&b, "…and %d more: **More changes ▶** lists them.\n", rest)
+		case rest > 0:
+			fmt.Fprintf(&b, "…and %d more.\n", rest)
 		}
 	}
 	for _, w := range r.Warnings {
