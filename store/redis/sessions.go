@@ -19,7 +19,6 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/arrakis-bot/arrakis/store"
 	"github.com/arrakis-bot/arrakis/wizard"
@@ -198,9 +197,8 @@ func (s *Sessions) Update(ctx context.Context, sess *wizard.Session) (*wizard.Se
 	if err != nil {
 		return nil, err
 	}
-	// body is not written again (go-redis has sent it and keeps no reference), so the
-	// session decodes from it in place: its strings share the buffer instead of a copy.
-	return decodeWritten(op, key, raw, unsafe.String(unsafe.SliceData(body), n), uiLen)
+	// The session decodes from the body it sent: Update answers only the new header.
+	return decodeWritten(op, key, raw, string(body[:n]), uiLen)
 }
 
 // Transition implements store.Sessions. The script allows the move only from the states
