@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"os"
@@ -80,14 +79,7 @@ func serveDataDirUnwritable(t *testing.T, bin string) {
 		t.Fatal(err)
 	}
 	breakIt, sentence, restore := unusableDataDir(t, dir)
-	a := startChild(t, bin, "a", map[string]string{
-		"ARRAKIS_DISCORD_TOKEN":          fd.BotToken(),
-		"ARRAKIS_DISCORD_APPLICATION_ID": fd.ApplicationID(),
-		"ARRAKIS_DISCORD_PUBLIC_KEY":     hex.EncodeToString(pub),
-		"ARRAKIS_DISCORD_REST_BASE_URL":  fd.RESTBase(),
-		"ARRAKIS_DISCORD_MODE":           "http",
-		"ARRAKIS_DATA_DIR":               dir,
-	})
+	a := startChild(t, bin, "a", httpServeEnv(fd, pub, map[string]string{"ARRAKIS_DATA_DIR": dir}))
 	w := &wiz{t: t, fd: fd, seed: seed, priv: priv, live: []*child{a}, client: &http.Client{Timeout: 10 * time.Second}}
 	w.play(walkToAssets)
 	w.play(walkToReview)

@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/hex"
 	"net"
 	"net/http"
 	"os/exec"
@@ -56,15 +55,10 @@ func serveRedisPaused(t *testing.T, bin string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := startChild(t, bin, "a", map[string]string{
-		"ARRAKIS_DISCORD_TOKEN":          fd.BotToken(),
-		"ARRAKIS_DISCORD_APPLICATION_ID": fd.ApplicationID(),
-		"ARRAKIS_DISCORD_PUBLIC_KEY":     hex.EncodeToString(pub),
-		"ARRAKIS_DISCORD_REST_BASE_URL":  fd.RESTBase(),
-		"ARRAKIS_DISCORD_MODE":           "http",
-		"ARRAKIS_REDIS_URL":              "redis://" + redisAddr,
-		"ARRAKIS_DATA_DIR":               t.TempDir(),
-	})
+	a := startChild(t, bin, "a", httpServeEnv(fd, pub, map[string]string{
+		"ARRAKIS_REDIS_URL": "redis://" + redisAddr,
+		"ARRAKIS_DATA_DIR":  t.TempDir(),
+	}))
 	w := &wiz{t: t, fd: fd, seed: seed, priv: priv, live: []*child{a}, client: &http.Client{Timeout: 10 * time.Second}}
 	w.play(walkToAssets)
 

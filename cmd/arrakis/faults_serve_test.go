@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"strings"
 	"syscall"
@@ -48,23 +47,11 @@ func serveStoppedMidDeploy(t *testing.T, bin string, sig syscall.Signal) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	settings := map[string]string{
-		"ARRAKIS_DISCORD_TOKEN":          fd.BotToken(),
-		"ARRAKIS_DISCORD_APPLICATION_ID": fd.ApplicationID(),
-		"ARRAKIS_DISCORD_PUBLIC_KEY":     hex.EncodeToString(pub),
-		"ARRAKIS_DISCORD_REST_BASE_URL":  fd.RESTBase(),
-		"ARRAKIS_DISCORD_MODE":           "http",
-		"ARRAKIS_REDIS_URL":              "redis://" + testenv.RedisAddr(t),
-		"ARRAKIS_S3_BUCKET":              s3.Bucket,
-		"ARRAKIS_S3_ENDPOINT":            s3.Endpoint,
-		"ARRAKIS_S3_REGION":              s3.Region,
-		"ARRAKIS_S3_ACCESS_KEY":          s3.AccessKey,
-		"ARRAKIS_S3_SECRET_KEY":          s3.SecretKey,
-		"ARRAKIS_S3_PATH_STYLE":          "true",
-		"ARRAKIS_S3_CHECKSUM":            "when_required",
-		"ARRAKIS_DATA_DIR":               t.TempDir(),
-		"ARRAKIS_LOG_LEVEL":              "info",
-	}
+	settings := httpServeEnv(fd, pub, s3Env(s3, s3.Endpoint), map[string]string{
+		"ARRAKIS_REDIS_URL": "redis://" + testenv.RedisAddr(t),
+		"ARRAKIS_DATA_DIR":  t.TempDir(),
+		"ARRAKIS_LOG_LEVEL": "info",
+	})
 	a := startChild(t, bin, "a", settings)
 	b := startChild(t, bin, "b", settings)
 	w := &wiz{t: t, fd: fd, seed: seed, priv: priv, live: []*child{a}, client: &http.Client{Timeout: 10 * time.Second}}

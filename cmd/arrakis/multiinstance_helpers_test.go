@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -28,6 +29,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/arrakis-bot/arrakis/internal/fakediscord"
+	"github.com/arrakis-bot/arrakis/internal/testenv"
 )
 
 // buildArrakis builds this package's binary once per test (no -race: the children are
@@ -501,3 +503,34 @@ func waitFor(t *testing.T, within time.Duration, what string, ok func() bool) {
 }
 
 var _ = fmt.Sprintf
+
+// httpServeEnv is the environment of an HTTP-mode serve on the fake Discord, verifying
+// interactions with pub, with the settings of each of more added in order (a later one
+// wins).
+func httpServeEnv(fd *fakediscord.Server, pub ed25519.PublicKey, more ...map[string]string) map[string]string {
+	env := map[string]string{
+		"ARRAKIS_DISCORD_TOKEN":          fd.BotToken(),
+		"ARRAKIS_DISCORD_APPLICATION_ID": fd.ApplicationID(),
+		"ARRAKIS_DISCORD_PUBLIC_KEY":     hex.EncodeToString(pub),
+		"ARRAKIS_DISCORD_REST_BASE_URL":  fd.RESTBase(),
+		"ARRAKIS_DISCORD_MODE":           "http",
+	}
+	for _, m := range more {
+		maps.Copy(env, m)
+	}
+	return env
+}
+
+// s3Env keeps the history in the suite's S3 bucket, reached at endpoint (s3.Endpoint, or a
+// gate in front of it).
+func s3Env(s3 testenv.S3Settings, endpoint string) map[string]string {
+	return map[string]string{
+		"ARRAKIS_S3_BUCKET":     s3.Bucket,
+		"ARRAKIS_S3_ENDPOINT":   endpoint,
+		"ARRAKIS_S3_REGION":     s3.Region,
+		"ARRAKIS_S3_ACCESS_KEY": s3.AccessKey,
+		"ARRAKIS_S3_SECRET_KEY": s3.SecretKey,
+		"ARRAKIS_S3_PATH_STYLE": "true",
+		"ARRAKIS_S3_CHECKSUM":   "when_required",
+	}
+}

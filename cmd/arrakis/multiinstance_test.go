@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"strings"
 	"sync"
@@ -33,38 +32,15 @@ func TestMultiInstance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	common := map[string]string{
-		"ARRAKIS_DISCORD_TOKEN":          fd.BotToken(),
-		"ARRAKIS_DISCORD_APPLICATION_ID": fd.ApplicationID(),
-		"ARRAKIS_DISCORD_PUBLIC_KEY":     hex.EncodeToString(pub),
-		"ARRAKIS_DISCORD_REST_BASE_URL":  fd.RESTBase(),
-		"ARRAKIS_REDIS_URL":              redisURL,
-		"ARRAKIS_S3_BUCKET":              s3.Bucket,
-		"ARRAKIS_S3_ENDPOINT":            s3.Endpoint,
-		"ARRAKIS_S3_REGION":              s3.Region,
-		"ARRAKIS_S3_ACCESS_KEY":          s3.AccessKey,
-		"ARRAKIS_S3_SECRET_KEY":          s3.SecretKey,
-		"ARRAKIS_S3_PATH_STYLE":          "true",
-		"ARRAKIS_S3_CHECKSUM":            "when_required",
-		"ARRAKIS_DATA_DIR":               t.TempDir(),
-		"ARRAKIS_LOG_LEVEL":              "info",
-	}
-	with := func(extra map[string]string) map[string]string {
-		out := map[string]string{}
-		for k, v := range common {
-			out[k] = v
-		}
-		for k, v := range extra {
-			out[k] = v
-		}
-		return out
-	}
 	// Every instance runs the scheduled drift check each interval (config's minimum is a
 	// minute). The manifest has no alert channel: alerts go by DM to the owner, who
 	// deployed from Discord.
 	const interval = time.Minute
-	httpMode := with(map[string]string{
-		"ARRAKIS_DISCORD_MODE": "http", "ARRAKIS_DRIFT_INTERVAL": interval.String(),
+	httpMode := httpServeEnv(fd, pub, s3Env(s3, s3.Endpoint), map[string]string{
+		"ARRAKIS_REDIS_URL":      redisURL,
+		"ARRAKIS_DATA_DIR":       t.TempDir(),
+		"ARRAKIS_LOG_LEVEL":      "info",
+		"ARRAKIS_DRIFT_INTERVAL": interval.String(),
 	})
 	var nodes []*child
 	for _, name := range []string{"a", "b", "c"} {
