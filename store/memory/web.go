@@ -87,18 +87,7 @@ func checkWebID(op, id string, ttl time.Duration, needTTL bool) error {
 
 // PutWebLink implements store.WebAuth.
 func (w *WebAuth) PutWebLink(_ context.Context, id string, l store.WebLink, ttl time.Duration) error {
-	const op = "store web link"
-	if err := checkWebID(op, id, ttl, true); err != nil {
-		return err
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	now := w.now()
-	w.sweep(now)
-	if !w.links.put(id, l, now, ttl) {
-		return &store.Error{Code: store.CodeAlreadyExists, Op: op, Err: errors.New("a link with this id exists")}
-	}
-	return nil
+	return putNew(w, w.links, "store web link", "link", id, l, ttl)
 }
 
 // TakeWebLink implements store.WebAuth.
@@ -119,7 +108,11 @@ func (w *WebAuth) TakeWebLink(_ context.Context, id string) (*store.WebLink, err
 
 // PutWebSession implements store.WebAuth.
 func (w *WebAuth) PutWebSession(_ context.Context, id string, s store.WebSession, ttl time.Duration) error {
-	const op = "store web session"
+	return putNew(w, w.sessions, "store web session", "session", id, s, ttl)
+}
+
+// putNew stores v under id in m for ttl unless the id is taken (PutWebLink, PutWebSession).
+func putNew[T any](w *WebAuth, m expiring[T], op, what, id string, v T, ttl time.Duration) error {
 	if err := checkWebID(op, id, ttl, true); err != nil {
 		return err
 	}
@@ -127,8 +120,8 @@ func (w *WebAuth) PutWebSession(_ context.Context, id string, s store.WebSession
 	defer w.mu.Unlock()
 	now := w.now()
 	w.sweep(now)
-	if !w.sessions.put(id, s, now, ttl) {
-		return &store.Error{Code: store.CodeAlreadyExists, Op: op, Err: errors.New("a session with this id exists")}
+	if !m.put(id, v, now, ttl) {
+		return &store.Error{Code: store.CodeAlreadyExists, Op: op, Err: fmt.Errorf("a %s with this id exists", what)}
 	}
 	return nil
 }
