@@ -115,16 +115,5 @@ func serveDataDirUnwritable(t *testing.T, bin string) {
 		return strings.Contains(body, "history: ok")
 	})
 	w.last = fd.Original(confirm.in.Token)
-	ask := w.clickDeferred("retry")
-	if !strings.Contains(ask.text(), "Retry") {
-		t.Fatalf("Retry… did not show what is left:\n%s", ask.text())
-	}
-	retry := w.clickDeferred("retry_ok")
-	if txt := retry.text(); !strings.Contains(txt, "Deploying") || strings.Contains(txt, sentence) {
-		t.Fatalf("Retry with the data directory back does not answer with progress first:\n%s", txt)
-	}
-	waitFor(t, 60*time.Second, "the retried deploy completes", func() bool {
-		m := fd.Original(retry.in.Token)
-		return m != nil && len(m.Embeds) > 0 && strings.Contains(m.Embeds[0].Description, "Deployed")
-	})
+	retryToDeployed(t, w, fd, sentence)
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -110,13 +109,7 @@ func readyzBody(t *testing.T, c *child) (int, string) {
 func serveWithoutHistory(t *testing.T, bin string) {
 	fd := fakediscord.New(t)
 	seed := fd.Seed(fakediscord.GuildOptions{ID: testenv.GuildID(t)})
-	s3 := testenv.S3(t)
-	u, err := url.Parse(s3.Endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gate := newTCPGate(t, u.Host)
-	gate.setUp(true)
+	s3, gate := gatedS3(t)
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -208,18 +201,7 @@ func serveHistoryLostBeforeRecord(t *testing.T, bin string) {
 	if setup := w.command("setup"); !strings.Contains(setup.text(), sentence) {
 		t.Fatalf("/setup does not show the stopped deploy with its sentence:\n%s", setup.text())
 	}
-	ask := w.clickDeferred("retry")
-	if !strings.Contains(ask.text(), "Retry") {
-		t.Fatalf("Retry… did not show what is left:\n%s", ask.text())
-	}
-	retry := w.clickDeferred("retry_ok")
-	if txt := retry.text(); !strings.Contains(txt, "Deploying") || strings.Contains(txt, "stopped") {
-		t.Fatalf("Retry's first answer is not progress:\n%s", txt)
-	}
-	waitFor(t, 60*time.Second, "the retried deploy completes", func() bool {
-		m := fd.Original(retry.in.Token)
-		return m != nil && len(m.Embeds) > 0 && strings.Contains(m.Embeds[0].Description, "Deployed")
-	})
+	retryToDeployed(t, w, fd, "stopped")
 	for _, name := range []string{"Holders", "holders-chat"} {
 		n := 0
 		for _, c := range fd.Channels(seed.ID) {
@@ -238,13 +220,7 @@ func serveHistoryLostBeforeRecord(t *testing.T, bin string) {
 func startGatedServeAtDeploy(t *testing.T, bin string) (*wiz, *fakediscord.Server, *tcpGate, testenv.S3Settings) {
 	fd := fakediscord.New(t)
 	seed := fd.Seed(fakediscord.GuildOptions{ID: testenv.GuildID(t)})
-	s3 := testenv.S3(t)
-	u, err := url.Parse(s3.Endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gate := newTCPGate(t, u.Host)
-	gate.setUp(true)
+	s3, gate := gatedS3(t)
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -344,18 +320,7 @@ func serveHistoryLostBeforeSnapshot(t *testing.T, bin string) {
 
 	gate.setUp(true)
 	w.last = fd.Original(confirm.in.Token) // the refusal, with Retry deploy…
-	ask := w.clickDeferred("retry")
-	if !strings.Contains(ask.text(), "Retry") {
-		t.Fatalf("Retry… did not show what is left:\n%s", ask.text())
-	}
-	again := w.clickDeferred("retry_ok")
-	if txt := again.text(); !strings.Contains(txt, "Deploying") || strings.Contains(txt, sentence) {
-		t.Fatalf("Retry with S3 back does not answer with progress first:\n%s", txt)
-	}
-	waitFor(t, 60*time.Second, "the retried deploy completes", func() bool {
-		m := fd.Original(again.in.Token)
-		return m != nil && len(m.Embeds) > 0 && strings.Contains(m.Embeds[0].Description, "Deployed")
-	})
+	retryToDeployed(t, w, fd, sentence)
 	if n := made(); n != 3 {
 		t.Fatalf("after the deploy, %d of the role and two channels exist, want 3 (one each)", n)
 	}

@@ -134,18 +134,7 @@ func serveStoppedMidDeploy(t *testing.T, bin string, sig syscall.Signal) {
 	})
 
 	// Retry: what is left, confirmed, answers with progress and converges.
-	ask := w.clickDeferred("retry")
-	if !strings.Contains(ask.text(), "Retry") {
-		t.Fatalf("Retry… did not show what is left:\n%s", ask.text())
-	}
-	retry := w.clickDeferred("retry_ok")
-	if txt := retry.text(); !strings.Contains(txt, "Deploying") || strings.Contains(txt, "stopped") {
-		t.Fatalf("Retry's first answer is not progress:\n%s", txt)
-	}
-	waitFor(t, 60*time.Second, "the retried deploy completes", func() bool {
-		m := fd.Original(retry.in.Token)
-		return m != nil && len(m.Embeds) > 0 && strings.Contains(m.Embeds[0].Description, "Deployed")
-	})
+	retryToDeployed(t, w, fd, "stopped")
 	roleName := func(r *discordgo.Role) string { return r.Name }
 	chanName := func(c *discordgo.Channel) string { return c.Name }
 	if n := countNamed(fd.Roles(seed.ID), roleName, "Bronze Holder"); n != 1 {

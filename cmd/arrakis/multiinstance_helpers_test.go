@@ -16,6 +16,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -533,4 +534,37 @@ func s3Env(s3 testenv.S3Settings, endpoint string) map[string]string {
 		"ARRAKIS_S3_PATH_STYLE": "true",
 		"ARRAKIS_S3_CHECKSUM":   "when_required",
 	}
+}
+
+// retryToDeployed presses Retry deploy… (it must show what is left), confirms it, checks
+// that the first answer is progress that no longer says stale (the stop's sentence), and
+// waits for the retried deploy to complete.
+func retryToDeployed(t *testing.T, w *wiz, fd *fakediscord.Server, stale string) {
+	t.Helper()
+	ask := w.clickDeferred("retry")
+	if !strings.Contains(ask.text(), "Retry") {
+		t.Fatalf("Retry… did not show what is left:\n%s", ask.text())
+	}
+	retry := w.clickDeferred("retry_ok")
+	if txt := retry.text(); !strings.Contains(txt, "Deploying") || strings.Contains(txt, stale) {
+		t.Fatalf("Retry's first answer is not progress, or still says %q:\n%s", stale, txt)
+	}
+	waitFor(t, 60*time.Second, "the retried deploy completes", func() bool {
+		m := fd.Original(retry.in.Token)
+		return m != nil && len(m.Embeds) > 0 && strings.Contains(m.Embeds[0].Description, "Deployed")
+	})
+}
+
+// gatedS3 is the suite's S3 behind a loopback gate, open: closing the gate cuts serve off
+// from its history without stopping the shared versitygw.
+func gatedS3(t *testing.T) (testenv.S3Settings, *tcpGate) {
+	t.Helper()
+	s3 := testenv.S3(t)
+	u, err := url.Parse(s3.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := newTCPGate(t, u.Host)
+	gate.setUp(true)
+	return s3, gate
 }
